@@ -1,0 +1,139 @@
+"""Batch throughput of the embedded model: 1 slot against N slots (continuous batching).
+
+Runs the full pipeline through the real batch runner (``run_batch``, local engine,
+N threads sharing one backend built with N llama.cpp slots) over the same articles
+for every slot count, in one process, and prints aggregate generated tokens/s,
+briefings/hour and the speed-up over one slot.
+
+    python bench/batch.py                       # 8 articles, slots 1,2,4
+    python bench/batch.py --slots 1,3 --json docs/bench-batch.json
+
+Model load time is measured apart and not counted in throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from briefwire.batch import BatchConfig, run_batch
+from briefwire.llm import BackendConfig, GenerationParams, make_backend
+from briefwire.options import BriefOptions
+from briefwire.store import SQLiteStore
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "bbc-news-2095" / "news"
+TOPICS = ("business", "entertainment", "politics", "sport", "tech")
+
+
+def pick_articles(data: Path, count: int) -> list[Path]:
+    """``count`` files taken round-robin over the topic folders, first files by name: reproducible."""
+    per_topic = [sorted((data / t).glob("*.txt")) for t in TOPICS if (data / t).is_dir()]
+    picked: list[Path] = []
+    for i in range(count):
+        files = per_topic[i % len(per_topic)]
+        picked.append(files[i // len(per_topic)])
+    return picked
+
+
+def run_once(files: list[Path], slots: int, work: Path) -> dict:
+    """Brief ``files`` with ``slots`` parallel slots; returns the measured figures."""
+    config = BackendConfig.from_env(parallel=slots)
+    load_start = time.perf_counter()
+    backend = make_backend(config)
+    load_seconds = time.perf_counter() - load_start
+    # One tiny request so that first-call setup is not billed to the first article.
+    backend.chat([{"role": "user", "content": "Say ok."}], params=GenerationParams(max_tokens=4))
+
+    inputs = work / f"in-{slots}"
+    inputs.mkdir()
+    for f in files:
+        (inputs / f"{f.parent.name}__{f.name}").write_bytes(f.read_bytes())
+    out = work / f"out-{slots}"
+    with SQLiteStore(work / f"store-{slots}.db") as store:  # fresh store: nothing is reused
+        report = run_batch(
+            BatchConfig(inputs=[str(inputs)], out_dir=out, fmt="json", options=BriefOptions(), parallel=slots),
+            store=store,
+            backend_factory=lambda: backend,
+        )
+        briefings = [store.get_briefing(row.id) for row in store.list_briefings(limit=len(files))]
+    backend.close()
+    sections = [s for b in briefings if b and b.run for s in b.run.sections]
+    ok = report.count("written")
+    tokens = report.generated_tokens
+    return {
+        "slots": slots,
+        "briefings": ok,
+        "failed": [{"id": r.id, "error": r.error} for r in report.failures],
+        "wall_seconds": round(report.seconds, 1),
+        "model_load_seconds": round(load_seconds, 1),
+        "generated_tokens": tokens,
+        "prompt_tokens": sum(s.prompt_tokens for s in sections),
+        "cached_tokens": sum(s.cached_tokens for s in sections),
+        "generated_tokens_per_second": round(tokens / report.seconds, 2),
+        "briefings_per_hour": round(ok / report.seconds * 3600, 1),
+        "per_briefing": {
+            "prompt_tokens": round(sum(s.prompt_tokens for s in sections) / max(ok, 1)),
+            "cached_tokens": round(sum(s.cached_tokens for s in sections) / max(ok, 1)),
+            "generated_tokens": round(tokens / max(ok, 1)),
+            "model_calls": round(len(sections) / max(ok, 1), 1),
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=8)
+    parser.add_argument("--slots", default="1,2,4", help="comma-separated slot counts; 1 is the baseline")
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    slot_counts = sorted({int(s) for s in args.slots.split(",")} | {1})
+    files = pick_articles(args.data, args.articles)
+    print(f"{len(files)} articles from {args.data}/<topic>/:", *(f"  {f.parent.name}/{f.name}" for f in files), sep="\n")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}", flush=True)
+
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="briefwire-bench-") as tmp:
+        for slots in slot_counts:
+            print(f"\n-- {slots} slot(s) …", flush=True)
+            runs.append(run_once(files, slots, Path(tmp)))
+            print(json.dumps(runs[-1], indent=2), flush=True)
+
+    base = runs[0]["generated_tokens_per_second"]
+    base_bph = runs[0]["briefings_per_hour"]
+    print(f"\n{'slots':>5} {'wall s':>8} {'gen tok':>8} {'tok/s':>7} {'brief/h':>8} {'tok/s x':>8} {'brief/h x':>9}")
+    for r in runs:
+        r["speedup_tokens"] = round(r["generated_tokens_per_second"] / base, 2) if base else None
+        r["speedup_briefings"] = round(r["briefings_per_hour"] / base_bph, 2) if base_bph else None
+        print(
+            f"{r['slots']:>5} {r['wall_seconds']:>8} {r['generated_tokens']:>8} "
+            f"{r['generated_tokens_per_second']:>7} {r['briefings_per_hour']:>8} "
+            f"{r['speedup_tokens']:>8} {r['speedup_briefings']:>9}"
+        )
+    best = max(runs[1:] or runs, key=lambda r: r["generated_tokens_per_second"])
+    print(f"\nbest: {best['slots']} slots, {best['speedup_tokens']}x aggregate generated tokens/s (target >= 1.8x)")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "command": " ".join([Path(sys.executable).name, *sys.argv]),
+                    "machine": {"arch": platform.machine(), "cores": os.cpu_count()},
+                    "articles": [f"{f.parent.name}/{f.name}" for f in files],
+                    "runs": runs,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+
+
+if __name__ == "__main__":
+    main()

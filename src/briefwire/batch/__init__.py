@@ -1,0 +1,7 @@
+"""Many articles at once, resumable after a crash: see ``runner.run_batch``."""
+
+from __future__ import annotations
+
+from briefwire.batch.runner import REPORT_NAME, BatchConfig, BatchProgress, BatchReport, ItemResult, run_batch
+
+__all__ = ["REPORT_NAME", "BatchConfig", "BatchProgress", "BatchReport", "ItemResult", "run_batch"]

@@ -1,0 +1,119 @@
+"""The Ray engine: each item is a Ray task, on a local Ray instance or a cluster.
+
+Tasks never touch the database, which may be a file on the driver's machine. The
+driver snapshots what the pipeline may read for an article (related archive
+excerpts, briefings already stored for the same content and options) into a
+``RecordingStore`` that travels with the task; the task returns the briefing and
+the recording, and the driver replays the writes into the store and writes the
+output file atomically. Each worker process builds its backend once, from the
+picklable factory (on a cluster: an OpenAI-compatible vLLM endpoint via
+``--llm-url``), and keeps it for the tasks that follow.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from briefwire.batch.backends import BackendFactory, LazyBackend
+from briefwire.batch.runner import BatchConfig, Emit, Finish, ItemResult, Job, describe_error
+from briefwire.errors import ConfigError
+from briefwire.model import Article, Briefing
+from briefwire.options import BriefOptions
+from briefwire.store.base import Store
+from briefwire.store.recording import RecordingStore
+
+# Per worker process: one backend per batch run (keyed by a run id), reused across tasks.
+_WORKER_BACKENDS: dict[str, LazyBackend] = {}
+
+
+def brief_task(
+    article: Article,
+    options: BriefOptions,
+    force: bool,
+    recording: RecordingStore | None,
+    factory: BackendFactory | None,
+    run_id: str,
+) -> tuple[str, RecordingStore | None]:
+    """Runs inside a Ray worker: the pipeline on one article; returns (briefing JSON, recording)."""
+    from briefwire.pipeline import brief
+
+    backend = None
+    if factory is not None:
+        backend = _WORKER_BACKENDS.setdefault(run_id, LazyBackend(factory))
+    briefing = brief(article, backend=backend, options=options, store=recording, force=force)
+    return briefing.model_dump_json(), recording
+
+
+def _connect(address: str | None, init_kwargs: dict[str, Any]) -> bool:
+    """Connect to (or start) Ray; True if this call started it and should shut it down."""
+    try:
+        import ray
+    except ImportError as err:
+        raise ConfigError("--engine ray needs Ray: pip install 'briefwire[ray]'") from err
+    if ray.is_initialized():
+        return False
+    kwargs: dict[str, Any] = {"include_dashboard": False, "logging_level": "warning"}
+    kwargs.update(init_kwargs)
+    try:
+        ray.init(address=address, **kwargs)
+    except (ConnectionError, RuntimeError, ValueError) as err:
+        raise ConfigError(f"could not connect to Ray at {address or 'a new local instance'}: {err}") from err
+    return True
+
+
+def run_ray(
+    jobs: list[Job],
+    config: BatchConfig,
+    store: Store | None,
+    factory: BackendFactory,
+    finish: Finish,
+    emit: Emit,
+    ray_init: dict,
+) -> None:
+    import ray
+
+    started_here = _connect(config.ray_address, ray_init)
+    try:
+        task = ray.remote(brief_task).options(num_cpus=1, max_retries=1)
+        factory_ref = ray.put(factory) if config.options.engine == "llm" else None
+        run_id = uuid.uuid4().hex
+        options_key = config.options.cache_key()
+        # Enough tasks in flight to keep every CPU (or --parallel) busy, no more, so the
+        # driver's memory stays flat and an interrupt loses little work.
+        limit = max(config.parallel, int(ray.cluster_resources().get("CPU", 1)))
+        in_flight: dict[Any, tuple[Job, float]] = {}
+        queue = iter(jobs)
+        while True:
+            while len(in_flight) < limit and (job := next(queue, None)) is not None:
+                recording = None
+                if store is not None:
+                    recording = RecordingStore.snapshot(
+                        store, job.article, options_key, related=config.options.background
+                    )  # type: ignore[arg-type]
+                ref = task.remote(job.article, config.options, config.force, recording, factory_ref, run_id)
+                in_flight[ref] = (job, time.monotonic())
+            if not in_flight:
+                break
+            done, _ = ray.wait(list(in_flight), num_returns=1)
+            for ref in done:
+                job, start = in_flight.pop(ref)
+                emit(_collect(ref, job, start, store, finish))
+    finally:
+        if started_here:
+            ray.shutdown()
+
+
+def _collect(ref: Any, job: Job, start: float, store: Store | None, finish: Finish) -> ItemResult:
+    import ray
+
+    try:
+        briefing_json, recording = ray.get(ref)
+        reused = recording is not None and recording.reused
+        if recording is not None and store is not None:
+            recording.replay(store)  # store first: a crash before the file is written is then harmless
+        return finish(job, Briefing.model_validate_json(briefing_json), reused, time.monotonic() - start)
+    except Exception as err:
+        cause = getattr(err, "cause", None)  # RayTaskError wraps the task's own exception
+        return ItemResult(job.id, "failed", error=describe_error(cause or err))

@@ -1,0 +1,158 @@
+"""`briefwire batch`: brief many articles into a folder, resumable after a crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from briefwire.batch import BatchConfig, BatchReport, ItemResult, run_batch
+from briefwire.commands.archive import DbOption, FormatOption
+from briefwire.llm import BackendConfig
+from briefwire.options import SECTIONS, BriefOptions
+from briefwire.store import open_store
+
+_SHOWN_FAILURES = 20
+
+
+def register(app: typer.Typer) -> None:
+    app.command("batch")(batch)
+
+
+class _RichProgress:
+    """A bar with ETA; the description shows aggregate generation speed."""
+
+    def __init__(self, console: Console) -> None:
+        self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+        )
+        self._task = self._bar.add_task("briefing", total=None)
+        self._tokens = 0
+        self._failed = 0
+
+    def __enter__(self) -> _RichProgress:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.stop()
+
+    def start(self, total: int) -> None:
+        self._bar.update(self._task, total=total)
+
+    def item_done(self, result: ItemResult) -> None:
+        self._tokens += result.generated_tokens
+        self._failed += result.status == "failed"
+        elapsed = self._bar.tasks[0].elapsed or 0.0
+        speed = f"{self._tokens / elapsed:.1f} tok/s" if self._tokens and elapsed else ""
+        failed = f"[red]{self._failed} failed[/] " if self._failed else ""
+        self._bar.update(self._task, advance=1, description=f"briefing {failed}{speed}".rstrip())
+
+
+def _parse_sections(values: list[str] | None) -> tuple[str, ...]:
+    if not values:
+        return SECTIONS
+    chosen = [s.strip() for v in values for s in v.split(",") if s.strip()]
+    unknown = [s for s in chosen if s not in SECTIONS]
+    if unknown:
+        raise typer.BadParameter(f"unknown {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    return tuple(s for s in SECTIONS if s in chosen)  # canonical order keeps the cache key stable
+
+
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Folders, files, JSONL files, RSS/Atom feeds or URLs.")],
+    out_dir: Annotated[Path, typer.Option("--output", "-o", help="Folder for one briefing file per input.")],
+    fmt: FormatOption = "md",
+    db: DbOption = None,
+    engine: Annotated[
+        Literal["local", "ray"], typer.Option(help="local: threads in this process; ray: Ray tasks.")
+    ] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (default: start a local Ray instance).")
+    ] = None,
+    parallel: Annotated[
+        int, typer.Option("--parallel", "-p", min=1, help="Items at a time (embedded model: slots).")
+    ] = 1,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Ignore stored briefings and generate afresh (existing files are kept)."
+        ),
+    ] = False,
+    mode: Annotated[
+        Literal["llm", "extractive"], typer.Option(help="llm: the model writes; extractive: no model, fast.")
+    ] = "llm",
+    sections: Annotated[
+        list[str] | None, typer.Option(help=f"Comma-separated subset of: {', '.join(SECTIONS)}.")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="A GGUF model file for the embedded backend.")] = None,
+    llm_url: Annotated[str | None, typer.Option(help="An OpenAI-compatible endpoint (e.g. vLLM).")] = None,
+    llm_model: Annotated[str | None, typer.Option(help="Model name at --llm-url.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Brief every input into OUTPUT; rerun the same command to resume after any interruption.
+
+    Existing output files are never redone (delete them to regenerate). Failures are
+    listed in OUTPUT/batch-report.json; the exit code is 1 if any item failed.
+    """
+    config = BatchConfig(
+        inputs=inputs,
+        out_dir=out_dir,
+        fmt=fmt,
+        options=BriefOptions(engine=mode, sections=_parse_sections(sections)),
+        force=force,
+        parallel=parallel,
+        engine=engine,
+        ray_address=ray_address,
+        backend=BackendConfig.from_env(
+            model_path=model, llm_url=llm_url, llm_model=llm_model, parallel=parallel
+        ),
+    )
+    err = Console(stderr=True)
+    with open_store(db) as store:
+        if quiet:
+            report = run_batch(config, store=store)
+        else:
+            with _RichProgress(err) as progress:
+                report = run_batch(config, store=store, progress=progress)
+    if not quiet:
+        _summary(report, out_dir, err)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _summary(report: BatchReport, out_dir: Path, console: Console) -> None:
+    table = Table("written", "reused", "skipped", "failed", "seconds", "tokens", title="batch")
+    table.add_row(
+        *(str(report.count(s)) for s in ("written", "reused", "skipped", "failed")),
+        f"{report.seconds:.1f}",
+        str(report.generated_tokens),
+    )
+    console.print(table)
+    failures = report.failures
+    if failures:
+        errors = Table("id", "error", title="failures", show_lines=False)
+        for failure in failures[:_SHOWN_FAILURES]:
+            errors.add_row(escape(failure.id), escape(failure.error or ""))
+        if len(failures) > _SHOWN_FAILURES:
+            errors.add_row("…", f"{len(failures) - _SHOWN_FAILURES} more")
+        console.print(errors)
+    console.print(f"report: {escape(str(out_dir / 'batch-report.json'))}", highlight=False)

@@ -1,0 +1,144 @@
+"""`briefwire brief ARTICLE`: one article in, one briefing out."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from briefwire.commands.common import (
+    DbOpt,
+    LlmModelOpt,
+    LlmUrlOpt,
+    ModelOpt,
+    ThreadsOpt,
+    backend_config,
+    backend_or_fallback,
+    open_store,
+    parse_sections,
+    stderr,
+)
+from briefwire.errors import ConfigError
+from briefwire.model import SectionStats
+from briefwire.options import SECTIONS, BriefOptions
+
+
+class RichProgress:
+    """One line per section on stderr: spinner, tokens so far, live token rate, elapsed time."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, int] = {}
+
+    def section_started(self, name: str) -> None:
+        self.tasks[name] = self.progress.add_task(name, total=None, info="")
+
+    def tokens(self, name: str, generated: int, tokens_per_second: float) -> None:
+        self.progress.update(self.tasks[name], info=f"{generated} tok · {tokens_per_second:.1f} tok/s")
+
+    def section_done(self, name: str, stats: SectionStats) -> None:
+        info = (
+            f"{stats.generated_tokens} tok, {stats.cached_tokens} cached, {stats.seconds:.1f}s"
+            if stats.generated_tokens
+            else f"{stats.seconds:.1f}s"
+        )
+        if stats.attempts > 1:
+            info += f", {stats.attempts} attempts"
+        self.progress.update(self.tasks[name], total=1, completed=1, info=info)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def brief_command(
+    article: str = typer.Argument(..., help="A text/Markdown/HTML file, an http(s) URL, or - for stdin."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write here (format from the extension)."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help="md, json or html (default: md or from -o)."),
+    engine: str = typer.Option("llm", "--engine", help="llm (default) or extractive (instant, no model)."),
+    sections: str | None = typer.Option(
+        None, "--sections", help=f"Comma-separated subset of: {', '.join(SECTIONS)}."
+    ),
+    temperature: float = typer.Option(0.7, "--temperature", min=0.0, max=2.0),
+    seed: int = typer.Option(42, "--seed", help="Same seed, model and input give the same briefing."),
+    unsupported: str = typer.Option("flag", "--unsupported", help="flag, drop or revise unsupported sentences."),
+    ground: bool = typer.Option(True, "--ground/--no-ground", help="Check every sentence against the source."),
+    llm_judge: bool = typer.Option(True, "--llm-judge/--no-llm-judge", help="Use the model's entailment judge."),
+    model: Path | None = ModelOpt,
+    llm_url: str | None = LlmUrlOpt,
+    llm_model: str | None = LlmModelOpt,
+    threads: int | None = ThreadsOpt,
+    db: Path | None = DbOpt,
+    no_store: bool = typer.Option(False, "--no-store", help="Neither read nor write the archive."),
+    force: bool = typer.Option(False, "--force", help="Write a new briefing even if one is stored."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
+) -> None:
+    """Write a grounded briefing of ARTICLE (Markdown to stdout by default)."""
+    from briefwire.ingest import load_article
+    from briefwire.pipeline import brief
+    from briefwire.render import format_for_path, render
+
+    try:
+        out_format = format_for_path(str(output) if output else None, fmt)
+    except ValueError as err:
+        raise ConfigError(str(err)) from err
+    if engine not in ("llm", "extractive"):
+        raise ConfigError(f"--engine must be llm or extractive, not {engine!r}")
+    if unsupported not in ("flag", "drop", "revise"):
+        raise ConfigError(f"--unsupported must be flag, drop or revise, not {unsupported!r}")
+
+    art = load_article(article)
+    for warning in art.warnings:
+        stderr.print(f"[yellow]warning:[/] {warning}")
+
+    backend = None
+    if engine == "llm":
+        backend = backend_or_fallback(backend_config(model, llm_url, llm_model, threads), quiet=quiet)
+        if backend is None:
+            engine = "extractive"
+    options = BriefOptions(
+        engine=engine,  # type: ignore[arg-type]
+        sections=parse_sections(sections, SECTIONS),
+        temperature=temperature,
+        seed=seed,
+        unsupported=unsupported,  # type: ignore[arg-type]
+        ground=ground,
+        llm_judge=llm_judge,
+    )
+    store = None if no_store else open_store(db)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description:<22}"),
+        BarColumn(bar_width=12),
+        TextColumn("{task.fields[info]}"),
+        TimeElapsedColumn(),
+        console=stderr,
+        disable=quiet,
+        transient=False,
+    ) as bar:
+        briefing = brief(art, backend=backend, options=options, store=store, progress=RichProgress(bar), force=force)
+    text = render(briefing, out_format)  # type: ignore[arg-type]
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        _write_atomic(output, text)
+        if not quiet:
+            stderr.print(f"wrote {output}")
+    if backend is not None:
+        backend.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("brief")(brief_command)
+

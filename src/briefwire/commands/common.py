@@ -1,0 +1,76 @@
+"""Options and helpers shared by several commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from briefwire.errors import BriefwireError, ConfigError
+from briefwire.llm import Backend, BackendConfig, make_backend
+
+stderr = Console(stderr=True)
+
+ModelOpt = typer.Option(None, "--model", help="A GGUF file to run instead of the default model.")
+LlmUrlOpt = typer.Option(
+    None, "--llm-url", envvar="BRIEFWIRE_LLM_URL", help="OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, OpenAI)."
+)
+LlmModelOpt = typer.Option(None, "--llm-model", envvar="BRIEFWIRE_LLM_MODEL", help="Model name at --llm-url.")
+ThreadsOpt = typer.Option(None, "--threads", help="CPU threads for the embedded model (default: all cores).")
+DbOpt = typer.Option(None, "--db", envvar="BRIEFWIRE_DB", help="SQLite archive file (default: user data dir).")
+
+
+def backend_config(
+    model: Path | None, llm_url: str | None, llm_model: str | None, threads: int | None = None, parallel: int = 1
+) -> BackendConfig:
+    return BackendConfig.from_env(
+        model_path=str(model) if model else None,
+        llm_url=llm_url,
+        llm_model=llm_model,
+        threads=threads,
+        parallel=parallel,
+    )
+
+
+def load_backend(config: BackendConfig, *, quiet: bool = False) -> Backend:
+    if not quiet:
+        where = config.llm_url or config.model_path or "the default embedded model"
+        stderr.print(f"[dim]loading {where}…[/]")
+    return make_backend(config)
+
+
+def backend_or_fallback(config: BackendConfig, *, quiet: bool = False) -> Backend | None:
+    """The configured backend; None (→ extractive mode) when the embedded model cannot load.
+
+    A configured remote endpoint that fails is an error, not a silent fallback:
+    the user asked for it explicitly.
+    """
+    try:
+        return load_backend(config, quiet=quiet)
+    except BriefwireError as err:
+        if config.llm_url or config.model_path:
+            raise
+        stderr.print(
+            f"[yellow]warning:[/] the embedded model cannot be loaded ({err}); "
+            "falling back to the extractive engine (no model)"
+        )
+        return None
+
+
+def open_store(db: Path | None):  # -> Store, typed loosely to keep the import lazy
+    try:
+        from briefwire.store.sqlite import SQLiteStore
+    except ImportError as err:  # pragma: no cover - the store ships with the package
+        raise ConfigError(f"the archive is unavailable: {err}") from err
+    return SQLiteStore(db)
+
+
+def parse_sections(value: str | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    if not value:
+        return allowed
+    chosen = tuple(s.strip().replace("-", "_") for s in value.split(",") if s.strip())
+    unknown = [s for s in chosen if s not in allowed]
+    if unknown:
+        raise ConfigError(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(allowed)}")
+    return tuple(s for s in allowed if s in chosen)

@@ -1,0 +1,229 @@
+"""Compose a draft briefing, one schema-constrained model call per section spec.
+
+Every call shares the article-first prefix (llm/prompting.py), so only the
+first call processes the article; the rest reuse the backend's KV cache.
+Each answer is parsed, validated against its schema and checked for content
+problems; a failing answer is retried with another seed and stricter
+repetition settings, a bounded number of times. What still fails is repaired
+by dropping the offending sentences, and reported in the briefing's notes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from briefwire.compose.quality import Problem, SourceText, problems_in
+from briefwire.compose.sections import SPECS, SectionSpec
+from briefwire.errors import GenerationError
+from briefwire.llm.base import Backend, GenerationParams, LLMError
+from briefwire.llm.prompting import article_block, build_messages
+from briefwire.model import Article, BackgroundItem, DeepDive, Narrative, SectionStats
+from briefwire.text import split_sentences
+
+MAX_ATTEMPTS = 3
+_UNCHECKED_FIELDS = {"headline", "deep_dive.title"}  # titles, not sentences
+_REWRITE_FIELD_PREFIX = "narrative."
+
+CallLogger = Callable[[str, str, SectionStats], None]  # (section, prompt_hash, stats)
+
+
+class ProgressSink:
+    """What the composer reports; pipeline.Progress satisfies it."""
+
+    def section_started(self, name: str) -> None: ...
+    def tokens(self, name: str, generated: int, tokens_per_second: float) -> None: ...
+    def section_done(self, name: str, stats: SectionStats) -> None: ...
+
+
+def flatten(spec: SectionSpec, output: BaseModel) -> dict[str, list[str]]:
+    """Section output → {briefing path: sentences}, e.g. {"narrative.paragraphs[0]": [...]}."""
+    prefix = f"{spec.section}." if spec.section in ("narrative", "deep_dive") else ""
+    out: dict[str, list[str]] = {}
+    for name, value in output.model_dump().items():
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                out[f"{prefix}{name}[{i}]"] = split_sentences(item) or [item]
+        else:
+            path = f"{prefix}{name}"
+            out[path] = [value] if path in _UNCHECKED_FIELDS else (split_sentences(value) or [value])
+    return out
+
+
+def _retry_params(params: GenerationParams, attempt: int, base_seed: int) -> GenerationParams:
+    """Later attempts: another seed and stronger repetition controls."""
+    if attempt == 0:
+        return replace(params, seed=base_seed)
+    return replace(
+        params,
+        seed=base_seed + 1000 * attempt,
+        repeat_penalty=params.repeat_penalty + 0.05 * attempt,
+        dry_multiplier=max(params.dry_multiplier, 0.8) + 0.2 * attempt,
+        temperature=min(1.0, params.temperature + 0.1 * attempt),
+    )
+
+
+def _parse(spec: SectionSpec, text: str) -> BaseModel | str:
+    """The validated output, or a one-line reason it is invalid."""
+    try:
+        return spec.output.model_validate(json.loads(text))
+    except json.JSONDecodeError as err:
+        return f"invalid or truncated JSON ({err.msg} at character {err.pos})"
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return f"schema violation at {where}: {first['msg']}"
+
+
+def _drop_flagged(spec: SectionSpec, output: BaseModel, problems: list[Problem]) -> BaseModel | None:
+    """Remove flagged sentences (and list items left empty); None if that breaks the schema."""
+    flagged = {(p.path, p.sentence) for p in problems if p.sentence}
+    prefix = f"{spec.section}." if spec.section in ("narrative", "deep_dive") else ""
+    data: dict[str, Any] = {}
+    for name, value in output.model_dump().items():
+        if isinstance(value, list):
+            kept = []
+            for i, item in enumerate(value):
+                path = f"{prefix}{name}[{i}]"
+                sents = [s for s in split_sentences(item) if (path, s) not in flagged]
+                if sents:
+                    kept.append(" ".join(sents))
+            data[name] = kept
+        else:
+            path = f"{prefix}{name}"
+            sents = [s for s in split_sentences(value) if (path, s) not in flagged]
+            data[name] = " ".join(sents)
+    try:
+        return spec.output.model_validate(data)
+    except ValidationError:
+        return None
+
+
+class Composer:
+    def __init__(
+        self,
+        backend: Backend,
+        article: Article,
+        *,
+        background: list[BackgroundItem] | None = None,
+        seed: int = 42,
+        temperature: float | None = None,
+        progress: ProgressSink | None = None,
+        log_call: CallLogger | None = None,
+    ) -> None:
+        self.backend = backend
+        self.prefix = article_block(article, background)
+        self.source = SourceText.of(article.text)
+        self.seed = seed
+        self.temperature = temperature
+        self.progress = progress or ProgressSink()
+        self.log_call = log_call
+        self.accepted: list[str] = []  # sentences already in the briefing, for duplicate checks
+        self.notes: list[str] = []
+        self.stats: list[SectionStats] = []
+
+    def run_spec(self, spec: SectionSpec) -> BaseModel:
+        self.progress.section_started(spec.name)
+        stats = SectionStats(name=spec.name, attempts=0)
+        started = time.perf_counter()
+        messages = build_messages(self.prefix, spec.instruction)
+        prompt_hash = hashlib.sha256(json.dumps(messages).encode()).hexdigest()[:16]
+        base = spec.params if self.temperature is None else replace(spec.params, temperature=self.temperature)
+        best: tuple[BaseModel, list[Problem]] | None = None
+        last_error = ""
+        for attempt in range(MAX_ATTEMPTS):
+            stats.attempts += 1
+            counter = _TokenCounter(self.progress, spec.name)
+            try:
+                completion = self.backend.chat(
+                    messages, params=_retry_params(base, attempt, self.seed), schema=spec.schema(), on_token=counter
+                )
+            except LLMError as err:
+                raise GenerationError(f"section {spec.name!r}: {err}") from err
+            stats.prompt_tokens += completion.prompt_tokens
+            stats.cached_tokens += completion.cached_tokens
+            stats.generated_tokens += completion.generated_tokens
+            parsed = _parse(spec, completion.text)
+            if isinstance(parsed, str):
+                last_error = parsed + (" (hit the token limit)" if completion.finish_reason == "length" else "")
+                continue
+            problems = self._problems(spec, parsed)
+            if best is None or len(problems) < len(best[1]):
+                best = (parsed, problems)
+            if not problems:
+                break
+        stats.seconds = round(time.perf_counter() - started, 3)
+        self.stats.append(stats)
+        if self.log_call:
+            self.log_call(spec.name, prompt_hash, stats)
+        self.progress.section_done(spec.name, stats)
+        if best is None:
+            raise GenerationError(
+                f"section {spec.name!r}: no valid answer after {MAX_ATTEMPTS} attempts: {last_error}"
+            )
+        output, problems = best
+        if problems:
+            output = self._repair(spec, output, problems)
+        self.accepted.extend(
+            s for path, sents in flatten(spec, output).items() if path not in _UNCHECKED_FIELDS for s in sents
+        )
+        return output
+
+    def _problems(self, spec: SectionSpec, output: BaseModel) -> list[Problem]:
+        fields = {p: s for p, s in flatten(spec, output).items() if p not in _UNCHECKED_FIELDS}
+        rewrite = [p for p in fields if p.startswith(_REWRITE_FIELD_PREFIX)]
+        return problems_in(fields, earlier=self.accepted, source=self.source, rewrite_fields=rewrite)
+
+    def _repair(self, spec: SectionSpec, output: BaseModel, problems: list[Problem]) -> BaseModel:
+        repaired = _drop_flagged(spec, output, problems)
+        if repaired is not None and not self._problems(spec, repaired):
+            self.notes.append(
+                f"{spec.name}: removed {len({p.sentence for p in problems if p.sentence})} sentence(s) "
+                f"that failed content checks after {MAX_ATTEMPTS} attempts"
+            )
+            return repaired
+        self.notes.append(
+            f"{spec.name}: content checks still failing after {MAX_ATTEMPTS} attempts: "
+            + "; ".join(str(p) for p in problems[:3])
+        )
+        return output
+
+
+class _TokenCounter:
+    """Streams a live token rate to the progress display (one streamed delta ≈ one token)."""
+
+    def __init__(self, progress: ProgressSink, name: str) -> None:
+        self.progress, self.name = progress, name
+        self.count = 0
+        self.started = time.perf_counter()
+
+    def __call__(self, _delta: str) -> None:
+        self.count += 1
+        elapsed = time.perf_counter() - self.started
+        self.progress.tokens(self.name, self.count, self.count / elapsed if elapsed > 0 else 0.0)
+
+
+def compose(
+    composer: Composer, sections: tuple[str, ...]
+) -> tuple[str | None, list[str], Narrative | None, DeepDive | None]:
+    """Run the specs for the requested sections, in template order."""
+    results: dict[str, BaseModel] = {}
+    for spec in SPECS:
+        if spec.section in sections:
+            results[spec.name] = composer.run_spec(spec)
+    headline = results["headline"].headline if "headline" in results else None  # type: ignore[attr-defined]
+    key_points = list(results["key_points"].key_points) if "key_points" in results else []  # type: ignore[attr-defined]
+    narrative = Narrative(**results["narrative"].model_dump()) if "narrative" in results else None
+    deep_dive = None
+    if {"deep_dive.context", "deep_dive.outlook", "deep_dive.assessment"} <= results.keys():
+        merged: dict[str, Any] = {}
+        for name in ("deep_dive.context", "deep_dive.outlook", "deep_dive.assessment"):
+            merged.update(results[name].model_dump())
+        deep_dive = DeepDive(**merged)
+    return headline, key_points, narrative, deep_dive

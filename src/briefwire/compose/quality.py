@@ -1,0 +1,158 @@
+"""Content checks on generated text: what a schema cannot catch.
+
+A JSON-valid answer can still be bad writing: a sentence cut off, the same
+sentence twice, a "rewrite" that copies the source. Each check returns
+problems as plain strings so the composer can retry and, if all retries fail,
+tell the user exactly what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from briefwire.text import plain_quotes, split_sentences
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_STOP = frozenset(
+    "a an the and or but of to in on at for with by from as is are was were be been being it its this that "
+    "these those he she they we you i his her their our your has have had will would can could should may "
+    "might not no also than then there here which who whom what when where why how into over after before "
+    "about said says more most other such only very just so if".split()
+)
+_TERMINAL = re.compile(r"[.!?][”’\")\]]*$")
+# A sentence that "ends" on one of these was cut: the schema forced punctuation mid-phrase.
+_DANGLING = frozenset("the a an and or but of to in on at for with by from as that which its their his her both".split())
+
+# Two sentences sharing this share of content words say the same thing.
+NEAR_DUPLICATE_JACCARD = 0.7
+# A narrative sentence sharing this many consecutive words with one source sentence is a copy.
+COPY_RUN_WORDS = 12
+# At most this share of the narrative's 5-word sequences may appear in the source.
+MAX_NARRATIVE_5GRAM_OVERLAP = 0.45
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(plain_quotes(text).lower())
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in words(text) if w not in _STOP and len(w) > 2}
+
+
+def is_cut_off(sentence: str) -> bool:
+    """No terminal punctuation, or an opening quote/bracket never closed."""
+    s = sentence.strip()
+    if not _TERMINAL.search(s):
+        return True
+    tokens = words(s)
+    if tokens and tokens[-1] in _DANGLING:
+        return True
+    return s.count("“") > s.count("”") or s.count("(") > s.count(")")
+
+
+def near_duplicate(a: str, b: str) -> bool:
+    wa, wb = content_words(a), content_words(b)
+    if not wa or not wb:
+        return a.strip().lower() == b.strip().lower()
+    overlap = len(wa & wb)
+    return overlap / len(wa | wb) >= NEAR_DUPLICATE_JACCARD or (
+        min(len(wa), len(wb)) >= 5 and overlap / min(len(wa), len(wb)) >= 0.9
+    )
+
+
+def _ngrams(tokens: Sequence[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+
+
+def longest_shared_run(a: Sequence[str], b: Sequence[str]) -> int:
+    """Length of the longest common run of consecutive words (dynamic programming, small inputs)."""
+    best = 0
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0] * (len(b) + 1)
+        for j, y in enumerate(b, start=1):
+            if x == y:
+                cur[j] = prev[j - 1] + 1
+                best = max(best, cur[j])
+        prev = cur
+    return best
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """The article, pre-split once for all checks of a briefing."""
+
+    sentences: tuple[tuple[str, ...], ...]
+    fivegrams: frozenset[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, text: str) -> SourceText:
+        sents = tuple(tuple(words(s)) for s in split_sentences(text))
+        grams: set[tuple[str, ...]] = set()
+        for s in sents:
+            grams |= _ngrams(s, 5)
+        return cls(sents, frozenset(grams))
+
+    def copied_sentence(self, sentence: str) -> bool:
+        toks = words(sentence)
+        for src in self.sentences:
+            if len(src) < 6:
+                continue
+            run = longest_shared_run(toks, src)
+            if run >= COPY_RUN_WORDS or (run == len(src) and len(src) >= 8):
+                return True
+        return False
+
+    def fivegram_overlap(self, text: str) -> float:
+        grams = _ngrams(words(text), 5)
+        return len(grams & self.fivegrams) / len(grams) if grams else 0.0
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str  # "narrative.paragraphs[1]"
+    kind: str  # cut_off | duplicate | copy | overlap
+    sentence: str  # the offending sentence ("" for whole-section problems)
+
+    def __str__(self) -> str:
+        what = {
+            "cut_off": "sentence cut off",
+            "duplicate": "repeats an earlier sentence",
+            "copy": "copies a source sentence",
+            "overlap": "copies too much of the source",
+        }[self.kind]
+        return f"{self.path}: {what}" + (f": {self.sentence[:60]!r}" if self.sentence else "")
+
+
+def problems_in(
+    fields: dict[str, list[str]],
+    *,
+    earlier: Iterable[str] = (),
+    source: SourceText | None = None,
+    rewrite_fields: Iterable[str] = (),
+) -> list[Problem]:
+    """All content problems in one section's fields.
+
+    ``fields`` maps a path ("key_points[0]") to its sentences; ``earlier`` holds
+    sentences already accepted elsewhere in the briefing; ``rewrite_fields`` are
+    the paths that must not copy the source (the narrative).
+    """
+    found: list[Problem] = []
+    seen = list(earlier)
+    rewrite = set(rewrite_fields)
+    for path, sentences in fields.items():
+        for sent in sentences:
+            if is_cut_off(sent):
+                found.append(Problem(path, "cut_off", sent))
+            if any(near_duplicate(sent, s) for s in seen):
+                found.append(Problem(path, "duplicate", sent))
+            if source is not None and path in rewrite and source.copied_sentence(sent):
+                found.append(Problem(path, "copy", sent))
+            seen.append(sent)
+    if source is not None and rewrite:
+        text = " ".join(s for path in rewrite for s in fields.get(path, []))
+        if source.fivegram_overlap(text) > MAX_NARRATIVE_5GRAM_OVERLAP:
+            found.append(Problem("narrative", "overlap", ""))
+    return found

@@ -1,0 +1,168 @@
+"""The briefing template: one instruction and one output schema per model call.
+
+Every string field is a regular-expression-constrained JSON string. The
+pattern forbids straight double quotes and backslashes (the article's quotes
+are shown to the model as typographic quotes, which need no escaping) and
+requires the string to end with sentence punctuation. That is what stops the
+small model from closing a JSON string in the middle of a quotation and
+leaving a sentence cut off. Lengths are bounded in the pattern, item counts
+by minItems/maxItems, and every call has a max_tokens budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from briefwire.llm.base import GenerationParams
+
+# Latin letters (with accents), digits, spaces and everyday punctuation: no straight double
+# quote, no backslash, no newline, and none of the stray non-Latin tokens a small model emits.
+_BODY = r"[A-Za-z0-9À-ÖØ-öø-ÿ ,.;:!?'’‘“”()%$€£&/+\-–—]"
+
+
+def sentence(min_len: int, max_len: int) -> type[str]:
+    """A string that starts with a capital (or digit/quote) and ends in . ! or ?"""
+    return Annotated[  # type: ignore[return-value]
+        str, StringConstraints(pattern=rf"^[A-Z0-9“‘]{_BODY}{{{min_len},{max_len}}}[.!?]$")
+    ]
+
+
+Headline = Annotated[str, StringConstraints(pattern=rf"^[A-Z0-9“‘]{_BODY}{{15,110}}[A-Za-z0-9”’%)]$")]
+Title = Annotated[str, StringConstraints(pattern=rf"^[A-Z0-9“‘]{_BODY}{{10,100}}[A-Za-z0-9”’%)]$")]
+# Maxima are generous on purpose: a model that reaches one is forced to end the string there,
+# mid-sentence. Brevity is asked for in the instructions instead.
+KeyPoint = sentence(30, 280)
+Paragraph = sentence(120, 900)
+Item = sentence(25, 260)
+ShortItem = sentence(15, 220)
+
+
+class HeadlineOut(BaseModel):
+    headline: Headline
+
+
+class KeyPointsOut(BaseModel):
+    key_points: list[KeyPoint] = Field(min_length=3, max_length=5)  # type: ignore[valid-type]
+
+
+class NarrativeOut(BaseModel):
+    paragraphs: list[Paragraph] = Field(min_length=3, max_length=4)  # type: ignore[valid-type]
+    key_takeaway: KeyPoint  # type: ignore[valid-type]
+
+
+class ContextOut(BaseModel):
+    title: Title
+    context: list[Paragraph] = Field(min_length=1, max_length=2)  # type: ignore[valid-type]
+
+
+class OutlookOut(BaseModel):
+    resolutions: list[Item] = Field(min_length=2, max_length=3)  # type: ignore[valid-type]
+    practical_steps: list[Item] = Field(min_length=2, max_length=3)  # type: ignore[valid-type]
+    trends: list[Item] = Field(min_length=2, max_length=3)  # type: ignore[valid-type]
+
+
+class AssessmentOut(BaseModel):
+    pros: list[ShortItem] = Field(min_length=2, max_length=3)  # type: ignore[valid-type]
+    cons: list[ShortItem] = Field(min_length=2, max_length=3)  # type: ignore[valid-type]
+    recommendations: list[Item] = Field(min_length=2, max_length=3)  # type: ignore[valid-type]
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """One model call: which briefing section it fills, what it asks, what shape comes back."""
+
+    name: str  # the stats name, e.g. "deep_dive.outlook"
+    section: str  # the user-facing section it belongs to (for --sections)
+    instruction: str
+    output: type[BaseModel]
+    max_tokens: int
+    params: GenerationParams = field(default_factory=GenerationParams)
+
+    def schema(self) -> dict:
+        return self.output.model_json_schema()
+
+
+_NO_INVENTION = (
+    "Use only facts stated in the article: no names, numbers, dates or places that are not in it. "
+    "Do not use double quotation marks; paraphrase quotes instead."
+)
+_PROSE = GenerationParams(max_tokens=0, temperature=0.8, repeat_penalty=1.1, dry_multiplier=0.8)
+_LISTS = GenerationParams(max_tokens=0, temperature=0.6, repeat_penalty=1.1, dry_multiplier=0.6)
+
+
+def _with_budget(params: GenerationParams, max_tokens: int) -> GenerationParams:
+    return GenerationParams(**{**params.__dict__, "max_tokens": max_tokens})
+
+
+def _spec(name: str, section: str, instruction: str, output: type[BaseModel], budget: int, base: GenerationParams):
+    return SectionSpec(name, section, instruction, output, budget, _with_budget(base, budget))
+
+
+SPECS: tuple[SectionSpec, ...] = (
+    _spec(
+        "headline",
+        "headline",
+        "Write a factual news headline for the article in at most 12 words, in your own words, "
+        "with no final full stop. Answer as JSON.",
+        HeadlineOut,
+        48,
+        _LISTS,
+    ),
+    _spec(
+        "key_points",
+        "key_points",
+        "List the 3 to 5 most important facts of the article as key points. Each key point is one "
+        "short, complete sentence of at most 30 words and covers a different fact. "
+        f"{_NO_INVENTION} Answer as JSON.",
+        KeyPointsOut,
+        320,
+        _LISTS,
+    ),
+    _spec(
+        "narrative",
+        "narrative",
+        "Retell this story in your own words for a general reader, as 3 or 4 short paragraphs of 2 to 4 "
+        "sentences, each about a different part of the story. Use different words and sentence structure "
+        "from the article: never reuse more than five words in a row from it. Then give a one-sentence "
+        f"key takeaway. {_NO_INVENTION} Answer as JSON.",
+        NarrativeOut,
+        700,
+        _PROSE,
+    ),
+    _spec(
+        "deep_dive.context",
+        "deep_dive",
+        "Start a deep-dive analysis of the story. Give it a short analytic title, then write 1 or 2 "
+        "paragraphs of context and background that explain who the actors are, what led to this "
+        "moment and why it matters, drawing on the article and any earlier coverage given above "
+        "(cite earlier coverage as [A1], [A2]). "
+        f"{_NO_INVENTION} Answer as JSON.",
+        ContextOut,
+        360,
+        _PROSE,
+    ),
+    _spec(
+        "deep_dive.outlook",
+        "deep_dive",
+        "Continue the analysis. List 2 or 3 possible resolutions or scenarios, 2 or 3 practical steps "
+        "that the people or organisations affected could take, and 2 or 3 trends or predictions that "
+        "follow from the article. One sentence each, at most 25 words. "
+        f"{_NO_INVENTION} Answer as JSON.",
+        OutlookOut,
+        420,
+        _LISTS,
+    ),
+    _spec(
+        "deep_dive.assessment",
+        "deep_dive",
+        "Finish the analysis. List 2 or 3 pros and 2 or 3 cons of the main decision or development in "
+        "the article, then 2 or 3 actionable recommendations for decision-makers. One sentence each, "
+        f"at most 20 words. {_NO_INVENTION} Answer as JSON.",
+        AssessmentOut,
+        380,
+        _LISTS,
+    ),
+)

@@ -1,0 +1,381 @@
+"""Further reading: the official bodies an article mentions, linked from a curated registry only.
+
+Every URL comes from ``data/official_sources.json``; nothing in the article or in model
+output can put a domain into a briefing, so a hallucinated or hostile link cannot appear.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+
+from briefwire.model import Link
+
+Kind = Literal[
+    "government",
+    "head_of_state",
+    "ministry",
+    "international_org",
+    "central_bank",
+    "regulator",
+    "statistics",
+    "agency",
+    "legislature",
+    "court",
+]
+
+# Scopes that are not a single country; an article touching one has an international angle.
+INTERNATIONAL_SCOPES = frozenset(
+    {"international", "EU", "Europe", "Africa", "Asia", "Americas", "Southeast Asia"}
+)
+
+# Words that point at a country rather than at one of its bodies. They lead to the country's
+# government or head-of-state entries at a lower score. Matched case-sensitively: these are
+# proper nouns, and lower-case "turkey", "china" or "polish" are ordinary words.
+COUNTRY_TERMS: dict[str, tuple[str, ...]] = {
+    "United States": ("United States", "U.S.", "US", "USA", "America", "American"),
+    "United Kingdom": ("United Kingdom", "UK", "U.K.", "Britain", "British", "Northern Ireland"),
+    "Russia": ("Russia", "Russian", "Russian Federation", "Moscow"),
+    "Ukraine": ("Ukraine", "Ukrainian", "Kyiv", "Kiev"),
+    "China": ("China", "Chinese", "Beijing", "PRC"),
+    "Germany": ("Germany", "German", "Berlin"),
+    "France": ("France", "French"),
+    "Italy": ("Italy", "Italian"),
+    "Spain": ("Spain", "Spanish"),
+    "Netherlands": ("Netherlands", "Dutch"),
+    "Belgium": ("Belgium", "Belgian"),
+    "Switzerland": ("Switzerland", "Swiss", "Bern"),
+    "Ireland": ("Ireland", "Irish", "Dublin"),
+    "Sweden": ("Sweden", "Swedish", "Stockholm"),
+    "Norway": ("Norway", "Norwegian", "Oslo"),
+    "Denmark": ("Denmark", "Danish", "Copenhagen"),
+    "Finland": ("Finland", "Finnish", "Helsinki"),
+    "Poland": ("Poland", "Polish", "Warsaw"),
+    "Greece": ("Greece", "Greek", "Athens"),
+    "Portugal": ("Portugal", "Portuguese", "Lisbon"),
+    "Czech Republic": ("Czech Republic", "Czechia", "Czech", "Prague"),
+    "Turkey": ("Turkey", "Türkiye", "Turkish", "Ankara"),
+    "Israel": ("Israel", "Israeli"),
+    "Iran": ("Iran", "Iranian", "Tehran"),
+    "Saudi Arabia": ("Saudi Arabia", "Saudi", "Riyadh"),
+    "United Arab Emirates": ("United Arab Emirates", "UAE", "Emirati", "Abu Dhabi"),
+    "Egypt": ("Egypt", "Egyptian", "Cairo"),
+    "South Africa": ("South Africa", "South African", "Pretoria"),
+    "Nigeria": ("Nigeria", "Nigerian", "Abuja"),
+    "Kenya": ("Kenya", "Kenyan", "Nairobi"),
+    "India": ("India", "Indian", "New Delhi"),
+    "Pakistan": ("Pakistan", "Pakistani", "Islamabad"),
+    "Hong Kong": ("Hong Kong",),
+    "Taiwan": ("Taiwan", "Taiwanese", "Taipei"),
+    "Japan": ("Japan", "Japanese", "Tokyo"),
+    "South Korea": ("South Korea", "South Korean", "Seoul"),
+    "Australia": ("Australia", "Australian"),
+    "New Zealand": ("New Zealand",),
+    "Singapore": ("Singapore", "Singaporean"),
+    "Malaysia": ("Malaysia", "Malaysian", "Kuala Lumpur"),
+    "Indonesia": ("Indonesia", "Indonesian", "Jakarta"),
+    "Thailand": ("Thailand", "Thai", "Bangkok"),
+    "Canada": ("Canada", "Canadian"),
+    "Mexico": ("Mexico", "Mexican", "Mexico City"),
+    "Brazil": ("Brazil", "Brazilian", "Brasília", "Brasilia"),
+    "Argentina": ("Argentina", "Argentine", "Argentinian", "Buenos Aires"),
+    "Chile": ("Chile", "Chilean", "Santiago"),
+    "Colombia": ("Colombia", "Colombian", "Bogotá", "Bogota"),
+    "Peru": ("Peru", "Peruvian"),
+}
+
+# Phrases that contain a country word but are not about that country. They win as the longer
+# match and lead nowhere, so "New Mexico" is not a mention of Mexico.
+_STOP_PHRASES = (
+    "New Mexico",
+    "British Columbia",
+    "Latin America",
+    "Latin American",
+    "South America",
+    "South American",
+    "North America",
+    "North American",
+    "Central America",
+    "Central American",
+    "Native American",
+    "Indian Ocean",
+    "New South Wales",
+    "Papua New Guinea",
+    "French Polynesia",
+    "Dutch Caribbean",
+)
+
+BODY_WEIGHT = 1.0
+# Kept below BODY_WEIGHT even after many mentions: a body named outright always outranks
+# one reached only through its country.
+COUNTRY_WEIGHT = 0.35
+COUNTRY_CAP = 0.9
+_COUNTRY_KINDS = ("government", "head_of_state")
+_FALLBACK_INTERNATIONAL = "United Nations"
+_FALLBACK_EU = "European Union"
+
+_DOMAIN = re.compile(r"https://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}")
+
+
+class OfficialSource(BaseModel):
+    """One registry entry; ``domain`` is the only URL briefwire will ever link for it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+    scope: str = Field(min_length=1)
+    kind: Kind
+    domain: str
+
+    @field_validator("domain")
+    @classmethod
+    def _bare_https_host(cls, value: str) -> str:
+        if not _DOMAIN.fullmatch(value):
+            raise ValueError(f"domain must be https://<host> with no path, got {value!r}")
+        return value
+
+    @field_validator("aliases")
+    @classmethod
+    def _clean_aliases(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(a.strip() for a in value)
+        if any(not a for a in cleaned):
+            raise ValueError("aliases must not be blank")
+        return cleaned
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The name and aliases, each once under the key it is matched by."""
+        seen: dict[str, str] = {}
+        for term in (self.name, *self.aliases):
+            seen.setdefault(_term_key(term), term)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    url: str
+    score: float
+    matched: str  # the registry alias, country word or entity that led here
+    scope: str = ""
+    kind: str = ""
+    via: Literal["body", "country"] = "body"
+    first: int = 0  # where the first mention was; earlier wins a tie
+
+
+def _is_case_sensitive(term: str) -> bool:
+    """Short single-token names with capitals ("WHO", "U.N.", "Fed", "MoD") match exactly.
+
+    Lower-cased they are common words ("who", "fed", "us"); longer names such as
+    "Federal Reserve" are safe to match in any case, which also catches all-caps headlines.
+    """
+    letters = re.sub(r"[.&+\-]", "", term)
+    return " " not in term and len(letters) <= 5 and letters != letters.lower()
+
+
+def _term_key(term: str) -> str:
+    return term if _is_case_sensitive(term) else term.casefold()
+
+
+@lru_cache(maxsize=1)
+def _registry() -> tuple[OfficialSource, ...]:
+    raw = resources.files("briefwire").joinpath("data", "official_sources.json").read_text("utf-8")
+    entries = TypeAdapter(tuple[OfficialSource, ...]).validate_python(json.loads(raw))
+    owners: dict[str, str] = {}
+    for entry in entries:
+        for term in entry.terms:
+            key = _term_key(term)
+            if key in owners and owners[key] != entry.name:
+                raise ValueError(f"registry term {term!r} belongs to both {owners[key]!r} and {entry.name!r}")
+            owners[key] = entry.name
+    names = [e.name.casefold() for e in entries]
+    if len(names) != len(set(names)):
+        raise ValueError("registry names must be unique")
+    return entries
+
+
+def load_registry() -> list[OfficialSource]:
+    """The curated official sources, validated once per process."""
+    return list(_registry())
+
+
+@dataclass(frozen=True)
+class _Term:
+    text: str
+    targets: tuple[int, ...]  # registry indices
+    country: bool
+
+
+@dataclass
+class _Tally:
+    body: int = 0
+    country: int = 0
+    matched_body: str | None = None
+    matched_country: str | None = None
+    first: int = 0  # offset of the first mention, to break score ties by prominence
+
+
+class _Matcher:
+    """Finds registry terms in text: word-bounded, leftmost-longest, no overlaps."""
+
+    def __init__(self, registry: Sequence[OfficialSource]) -> None:
+        terms: dict[str, _Term] = {}
+        for i, entry in enumerate(registry):
+            for text in entry.terms:
+                terms[_term_key(text)] = _Term(text, (i,), country=False)
+        by_scope: dict[str, list[int]] = {}
+        for i, entry in enumerate(registry):
+            if entry.kind in _COUNTRY_KINDS:
+                by_scope.setdefault(entry.scope, []).append(i)
+        for scope, words in COUNTRY_TERMS.items():
+            for text in words:
+                # A body's own alias ("UAE" is not one, but it could become one) takes precedence.
+                terms.setdefault(_term_key(text), _Term(text, tuple(by_scope.get(scope, ())), True))
+        for text in _STOP_PHRASES:
+            terms.setdefault(_term_key(text), _Term(text, (), country=True))
+        self._terms = terms
+        self._exact = _alternation([t.text for t in terms.values() if _is_case_sensitive(t.text)], 0)
+        self._folded = _alternation(
+            [t.text for t in terms.values() if not _is_case_sensitive(t.text)], re.IGNORECASE
+        )
+
+    def find(self, text: str) -> list[tuple[int, _Term]]:
+        """(offset, term) for each mention, in text order."""
+        spans: list[tuple[int, int, _Term]] = []
+        for pattern, fold in ((self._exact, False), (self._folded, True)):
+            for m in pattern.finditer(text):
+                term = self._terms.get(m.group().casefold() if fold else m.group())
+                if term is not None:
+                    spans.append((m.start(), m.end(), term))
+        spans.sort(key=lambda s: (s[0], s[0] - s[1]))
+        found: list[tuple[int, _Term]] = []
+        end = -1
+        for start, stop, term in spans:
+            if start >= end:
+                found.append((start, term))
+                end = stop
+        return found
+
+
+def _alternation(words: Iterable[str], flags: int) -> re.Pattern[str]:
+    # Longest first, so at any position the longer alias ("Federal Foreign Office") wins.
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    body = "|".join(re.escape(w) for w in ordered) or r"(?!x)x"
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> _Matcher:
+    return _Matcher(_registry())
+
+
+def find_candidates(text: str, entities: Sequence[str] = (), limit: int = 8) -> list[Candidate]:
+    """Registry bodies the text mentions, best first, one per URL.
+
+    ``entities`` (e.g. from NER or the article title) count as extra mentions.
+    """
+    registry = _registry()
+    matcher = _matcher()
+    tallies: dict[int, _Tally] = {}
+    hits = matcher.find(text)
+    for entity in dict.fromkeys(e.strip() for e in entities if e.strip()):
+        # Entities rank after every mention in the text itself.
+        hits.extend((len(text) + offset, term) for offset, term in matcher.find(entity))
+    for offset, term in hits:
+        for i in term.targets:
+            tally = tallies.setdefault(i, _Tally(first=offset))
+            if term.country:
+                tally.country += 1
+                tally.matched_country = tally.matched_country or term.text
+            else:
+                tally.body += 1
+                tally.matched_body = tally.matched_body or term.text
+
+    best: dict[str, Candidate] = {}
+    for i, tally in tallies.items():
+        entry = registry[i]
+        candidate = Candidate(
+            name=entry.name,
+            url=entry.domain,
+            score=round(_score(tally), 4),
+            matched=tally.matched_body or tally.matched_country or "",
+            scope=entry.scope,
+            kind=entry.kind,
+            via="body" if tally.body else "country",
+            first=tally.first,
+        )
+        current = best.get(entry.domain)
+        if current is None or _rank(candidate) < _rank(current):
+            best[entry.domain] = candidate
+    return sorted(best.values(), key=_rank)[: max(limit, 0)]
+
+
+def _score(tally: _Tally) -> float:
+    # Logarithmic: the fifth mention of a body says less than the first.
+    score = BODY_WEIGHT * (1 + math.log2(tally.body)) if tally.body else 0.0
+    if tally.country:
+        score += min(COUNTRY_WEIGHT * (1 + math.log2(tally.country)), COUNTRY_CAP)
+    return score
+
+
+def _rank(candidate: Candidate) -> tuple[float, bool, int, str]:
+    return (-candidate.score, candidate.via != "body", candidate.first, candidate.name)
+
+
+def has_international_angle(candidates: Sequence[Candidate]) -> bool:
+    """An international body is involved, or more than one country is."""
+    scopes = {c.scope for c in candidates}
+    return bool(scopes & INTERNATIONAL_SCOPES) or len(scopes) > 1
+
+
+def select_links(
+    candidates: Sequence[Candidate],
+    k_min: int = 2,
+    k_max: int = 4,
+    *,
+    international: bool | None = None,
+) -> list[Link]:
+    """Up to ``k_max`` links to distinct domains, each resolved back to its registry entry.
+
+    With fewer than ``k_min``, generic fallbacks (the country's government, the EU, the UN)
+    are added only when the article has an international angle (``international``, or
+    inferred from the candidates); otherwise the caller gets what there is, maybe nothing.
+    """
+    by_name = {s.name: s for s in _registry()}
+    chosen: dict[str, Link] = {}
+
+    def add(source: OfficialSource) -> None:
+        if source.domain not in chosen and len(chosen) < k_max:
+            chosen[source.domain] = Link(name=source.name, url=source.domain)
+
+    for candidate in sorted(candidates, key=_rank):
+        source = by_name.get(candidate.name)
+        # A candidate not built from the registry (or with a tampered URL) is ignored.
+        if source is not None and source.domain == candidate.url:
+            add(source)
+    angle = has_international_angle(candidates) if international is None else international
+    if len(chosen) < k_min and angle:
+        for source in _fallbacks(candidates, by_name):
+            if len(chosen) >= k_min:
+                break
+            add(source)
+    return list(chosen.values())
+
+
+def _fallbacks(candidates: Sequence[Candidate], by_name: dict[str, OfficialSource]) -> list[OfficialSource]:
+    out: list[OfficialSource] = []
+    for scope in dict.fromkeys(c.scope for c in sorted(candidates, key=_rank)):
+        if scope == "EU":
+            out.append(by_name[_FALLBACK_EU])
+        out.extend(s for s in _registry() if s.scope == scope and s.kind in _COUNTRY_KINDS)
+    out.append(by_name[_FALLBACK_INTERNATIONAL])
+    return out

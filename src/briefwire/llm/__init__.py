@@ -1,0 +1,44 @@
+"""Backends behind one interface; ``make_backend`` picks one from configuration."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
+
+__all__ = ["Backend", "BackendConfig", "Completion", "GenerationParams", "LLMError", "Message", "make_backend"]
+
+
+@dataclass(frozen=True)
+class BackendConfig:
+    """Everything needed to build a backend; picklable, so Ray workers can rebuild it."""
+
+    model_path: str | None = None  # a GGUF file; None means the default model
+    llm_url: str | None = None  # an OpenAI-compatible endpoint; set → remote backend
+    llm_model: str | None = None
+    api_key_env: str = "BRIEFWIRE_API_KEY"  # falls back to OPENAI_API_KEY
+    threads: int | None = None  # None → available cores
+    parallel: int = 1  # embedded: concurrent slots (continuous batching)
+    context: int = 8192  # tokens per slot
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> BackendConfig:
+        values: dict[str, object] = {
+            "llm_url": os.environ.get("BRIEFWIRE_LLM_URL") or None,
+            "llm_model": os.environ.get("BRIEFWIRE_LLM_MODEL") or None,
+            "model_path": os.environ.get("BRIEFWIRE_MODEL") or None,
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def make_backend(config: BackendConfig | None = None) -> Backend:
+    config = config or BackendConfig.from_env()
+    if config.llm_url:
+        from briefwire.llm.openai_compat import OpenAICompatBackend
+
+        return OpenAICompatBackend.from_config(config)
+    from briefwire.llm.embedded import EmbeddedBackend
+
+    return EmbeddedBackend.from_config(config)

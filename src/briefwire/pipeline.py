@@ -1,0 +1,163 @@
+"""The whole job for one article: compose → ground → further reading → (store)."""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+from briefwire.compose.composer import Composer, compose
+from briefwire.errors import ConfigError
+from briefwire.llm.base import Backend
+from briefwire.model import Article, BackgroundItem, Briefing, RunStats, SectionStats, Source
+from briefwire.options import BriefOptions
+from briefwire.store.base import Store
+
+# Tokens kept free for the system prompt, the longest section instruction and its answer.
+_RESERVED_TOKENS = 1400
+
+
+class Progress(Protocol):
+    """Receives live progress; the CLI draws it with rich, the web app streams it as events."""
+
+    def section_started(self, name: str) -> None: ...
+
+    def tokens(self, name: str, generated: int, tokens_per_second: float) -> None: ...
+
+    def section_done(self, name: str, stats: SectionStats) -> None: ...
+
+
+class NullProgress:
+    def section_started(self, name: str) -> None:
+        pass
+
+    def tokens(self, name: str, generated: int, tokens_per_second: float) -> None:
+        pass
+
+    def section_done(self, name: str, stats: SectionStats) -> None:
+        pass
+
+
+def fit_to_context(article: Article, backend: Backend | None) -> Article:
+    """Truncate at a sentence boundary (with a warning) when the article would overflow the context."""
+    from briefwire.ingest import truncate_to_budget
+
+    context = getattr(backend, "context", None)
+    if not context:
+        return article
+    return truncate_to_budget(article, max(256, context - _RESERVED_TOKENS))
+
+
+def further_reading(article: Article, briefing: Briefing) -> None:
+    from briefwire.further_reading import find_candidates, select_links
+
+    links = select_links(find_candidates(f"{article.title or ''}\n{article.text}"))
+    briefing.further_reading = links
+    if not links:
+        briefing.notes.append("further reading: no official body in our registry matches this article")
+
+
+def _background(article: Article, store: Store | None, options: BriefOptions) -> list[BackgroundItem]:
+    if store is None or not options.background or "deep_dive" not in options.sections:
+        return []
+    return store.related(article, limit=3)
+
+
+def _compose_llm(
+    article: Article,
+    backend: Backend,
+    options: BriefOptions,
+    background: list[BackgroundItem],
+    progress: Progress,
+    store: Store | None,
+) -> Briefing:
+    def log_call(section: str, prompt_hash: str, stats: SectionStats) -> None:
+        if store is not None:
+            store.log_llm_call(
+                backend=backend.name,
+                model=backend.model,
+                section=section,
+                prompt_hash=prompt_hash,
+                prompt_tokens=stats.prompt_tokens,
+                cached_tokens=stats.cached_tokens,
+                generated_tokens=stats.generated_tokens,
+                seconds=stats.seconds,
+            )
+
+    composer = Composer(
+        backend,
+        article,
+        background=background,
+        seed=options.seed,
+        temperature=options.temperature,
+        progress=progress,
+        log_call=log_call,
+    )
+    headline, key_points, narrative, deep_dive = compose(composer, options.sections)
+    briefing = Briefing(
+        headline=headline,
+        key_points=key_points,
+        narrative=narrative,
+        deep_dive=deep_dive,
+        background=background if deep_dive else [],
+        notes=composer.notes,
+        run=RunStats(backend=backend.name, model=backend.model, sections=composer.stats),
+    )
+    return briefing
+
+
+def brief(
+    article: Article,
+    *,
+    backend: Backend | None,
+    options: BriefOptions | None = None,
+    store: Store | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> Briefing:
+    """Write a briefing of ``article``; with ``store``, reuse a stored one unless ``force``."""
+    options = options or BriefOptions()
+    progress = progress or NullProgress()
+    started = time.perf_counter()
+    backend_name = backend.name if backend is not None and options.engine == "llm" else "none"
+    model_name = backend.model if backend is not None and options.engine == "llm" else "extractive"
+    if store is not None and not force:
+        found = store.find_briefing(article.content_hash, options.cache_key(), backend_name, model_name)
+        if found is not None:
+            cached = store.get_briefing(found)
+            if cached is not None:
+                return cached
+
+    if options.engine == "extractive":
+        from briefwire.extractive import extractive_briefing
+
+        briefing = extractive_briefing(article)
+    else:
+        if backend is None:
+            raise ConfigError("the llm engine needs a backend (embedded model or --llm-url)")
+        article = fit_to_context(article, backend)
+        background = _background(article, store, options)
+        briefing = _compose_llm(article, backend, options, background, progress, store)
+        if options.ground:
+            from briefwire.ground import ground_briefing
+
+            progress.section_started("grounding")
+            t0 = time.perf_counter()
+            briefing = ground_briefing(
+                briefing,
+                article,
+                backend=backend if options.llm_judge else None,
+                policy=options.unsupported,
+                background=background,
+                llm_judge=options.llm_judge,
+            )
+            progress.section_done("grounding", SectionStats(name="grounding", seconds=time.perf_counter() - t0))
+    if "further_reading" in options.sections:
+        further_reading(article, briefing)
+    briefing.source = Source(title=article.title, author=article.author, date=article.date, url=article.url)
+    briefing.notes = [*article.warnings, *briefing.notes]
+    if briefing.run is not None:
+        briefing.run.total_seconds = round(time.perf_counter() - started, 3)
+    if store is not None:
+        article_id = store.add_article(article)
+        store.save_briefing(article_id, briefing, options.cache_key())
+    return briefing

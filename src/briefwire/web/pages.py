@@ -1,0 +1,170 @@
+"""Server-rendered pages: the new-briefing form, live job progress, briefings, the archive, login."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from briefwire.errors import InputError
+from briefwire.options import SECTIONS
+from briefwire.web.api import rate_limit, service
+from briefwire.web.inputs import build_article, build_options, download
+from briefwire.web.security import safe_next, set_session_cookie, token_matches
+from briefwire.web.service import BriefingService
+from briefwire.web.views import FLAGGED, build_view, safe_url
+
+router = APIRouter(include_in_schema=False)
+
+# Autoescape everywhere, explicitly: article and model text must never become markup.
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+_env.filters["safe_url"] = safe_url
+_env.globals.update(SECTIONS=SECTIONS, FLAGGED=FLAGGED)
+templates = Jinja2Templates(env=_env)
+
+SECTION_TITLES = {
+    "headline": "Headline",
+    "key_points": "Key points",
+    "narrative": "Narrative",
+    "deep_dive": "Deep dive",
+    "further_reading": "Further reading",
+}
+FORM_DEFAULTS: dict[str, Any] = {
+    "text": "",
+    "url": "",
+    "title": "",
+    "sections": list(SECTIONS),
+    "unsupported": "flag",
+    "temperature": 0.7,
+    "seed": 42,
+    "engine": "llm",
+}
+
+
+def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("token_required", bool(request.app.state.settings.token))
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def login_page(request: Request, *, error: str | None = None, next_path: str | None = None) -> HTMLResponse:
+    """Shown (with 401) in place of any page when a token is configured and none was given;
+    after login the browser goes back to the page it asked for."""
+    if next_path is None:
+        query = f"?{request.url.query}" if request.url.query else ""
+        next_path = request.url.path + query
+    return page(request, "login.html", 401, error=error, next=safe_next(next_path))
+
+
+@router.get("/", response_class=HTMLResponse)
+def new_form(request: Request) -> Response:
+    return page(request, "new.html", form=FORM_DEFAULTS, section_titles=SECTION_TITLES, error=None)
+
+
+@router.post("/", response_class=HTMLResponse, dependencies=[Depends(rate_limit)])
+def submit_form(
+    request: Request,
+    text: Annotated[str, Form()] = "",
+    url: Annotated[str, Form()] = "",
+    title: Annotated[str, Form(max_length=500)] = "",
+    sections: Annotated[list[str] | None, Form()] = None,
+    unsupported: Annotated[str, Form()] = "flag",
+    temperature: Annotated[float, Form()] = 0.7,
+    seed: Annotated[int, Form()] = 42,
+    engine: Annotated[str, Form()] = "llm",
+    file: Annotated[UploadFile | None, File()] = None,
+    svc: BriefingService = Depends(service),
+) -> Response:
+    form = {
+        "text": text,
+        "url": url,
+        "title": title,
+        "sections": sections or [],
+        "unsupported": unsupported,
+        "temperature": temperature,
+        "seed": seed,
+        "engine": engine,
+    }
+    # Browsers send an empty part for an untouched file input.
+    upload = (file.filename, file.file.read()) if file is not None and file.filename else None
+    try:
+        article = build_article(
+            svc.settings, text=text.strip() or None, url=url.strip() or None, upload=upload, title=title
+        )
+        options = build_options(
+            sections=sections or [], unsupported=unsupported, temperature=temperature, seed=seed, engine=engine
+        )
+    except InputError as err:
+        return page(request, "new.html", 400, form=form, section_titles=SECTION_TITLES, error=str(err))
+    job, _ = svc.submit(article, options)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(request: Request, job_id: str, svc: BriefingService = Depends(service)) -> Response:
+    job = svc.job_view(job_id)
+    if job is None:
+        raise HTTPException(404, "No such job.")
+    if job["status"] == "done" and job["briefing_id"]:
+        return RedirectResponse(f"/briefings/{job['briefing_id']}", status_code=303)
+    return page(request, "job.html", job=job)
+
+
+@router.get("/briefings/{briefing_id}.{fmt}")
+def briefing_download(briefing_id: str, fmt: str, svc: BriefingService = Depends(service)) -> Response:
+    briefing = svc.briefing(briefing_id)
+    if briefing is None or fmt not in ("md", "html", "json"):
+        raise HTTPException(404, "No such briefing.")
+    return download(briefing, briefing_id, fmt, attachment=True)
+
+
+@router.get("/briefings/{briefing_id}", response_class=HTMLResponse)
+def briefing_page(request: Request, briefing_id: str, svc: BriefingService = Depends(service)) -> Response:
+    briefing = svc.briefing(briefing_id)
+    if briefing is None:
+        raise HTTPException(404, "No such briefing.")
+    return page(request, "briefing.html", view=build_view(briefing), briefing_id=briefing_id)
+
+
+@router.get("/archive", response_class=HTMLResponse)
+def archive_page(
+    request: Request,
+    q: Annotated[str, Query(max_length=500)] = "",
+    svc: BriefingService = Depends(service),
+) -> Response:
+    query = q.strip()
+    results = svc.search(query) if query else []
+    recent = [] if query else svc.recent()
+    return page(request, "archive.html", query=query, results=results, recent=recent)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> Response:
+    if not request.app.state.settings.token:
+        return RedirectResponse("/", status_code=303)
+    return login_page(request, next_path=request.query_params.get("next"))
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    expected = request.app.state.settings.token
+    if not expected:
+        return RedirectResponse("/", status_code=303)
+    # Counted against the same per-client budget as submissions, which slows guessing.
+    request.app.state.login_limiter.check(request)
+    if not token_matches(token, expected):
+        return login_page(request, error="That token is not right.", next_path=next)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    set_session_cookie(response, expected, request)
+    return response

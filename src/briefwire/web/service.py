@@ -1,0 +1,169 @@
+"""The web app's model of the world: submit an article, run its job, look up results.
+
+Routes (API and pages) call this and nothing below it, so the two front doors behave
+the same way and the tests can exercise the job logic without HTTP.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+from typing import Any
+
+from briefwire.llm import Backend
+from briefwire.model import Article, Briefing
+from briefwire.options import BriefOptions
+from briefwire.store.base import Store
+from briefwire.web.jobs import Job, JobProgress, JobRunner, JobStore
+from briefwire.web.settings import WebSettings
+
+
+def dedupe_key(article: Article, options: BriefOptions, backend_label: str) -> str:
+    # The extractive engine never touches the model, so its results do not depend on it.
+    backend = "extractive" if options.engine == "extractive" else backend_label
+    raw = "\n".join((article.content_hash, options.cache_key(), backend))
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class BriefingService:
+    def __init__(self, settings: WebSettings) -> None:
+        self.settings = settings
+        Path(settings.db_path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        self._owns_store = settings.store is None
+        self.store: Any = settings.store if settings.store is not None else _open_store(settings.db_path)
+        self.jobs = JobStore(Path(settings.db_path).expanduser())
+        self.runner = JobRunner(self.jobs, self.execute, workers=max(1, settings.workers))
+        self.backend_label = settings.resolved_backend_label()
+        self._backend: Backend | None = None
+        self._backend_lock = threading.Lock()
+        self.closing = False  # tells open event streams to end so shutdown is not held up
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.settings.start_worker:
+            self.runner.start()
+
+    def close(self) -> None:
+        self.closing = True
+        self.runner.stop()
+        with self._backend_lock:
+            if self._backend is not None:
+                self._backend.close()
+                self._backend = None
+        self.jobs.close()
+        if self._owns_store:
+            self.store.close()
+
+    # -- jobs -----------------------------------------------------------------------
+
+    def submit(self, article: Article, options: BriefOptions) -> tuple[Job, bool]:
+        """Queue a briefing job, or return the job already made for the same input; True if new."""
+        request = {"article": article.model_dump(), "options": options.model_dump(mode="json")}
+        job, created = self.jobs.submit(dedupe_key(article, options, self.backend_label), request)
+        if created:
+            self.runner.enqueue(job.id)
+        return job, created
+
+    def job_view(self, job_id: str) -> dict[str, Any] | None:
+        """The job as the API shows it, with live progress when a worker is on it right now."""
+        job = self.jobs.get(job_id)
+        if job is None:
+            return None
+        live = self.runner.live_progress(job_id) if job.status == "running" else None
+        return {
+            "id": job.id,
+            "status": job.status,
+            "briefing_id": job.briefing_id,
+            "error": job.error,
+            "progress": live.snapshot() if live else job.progress,
+            "title": job.request.get("article", {}).get("title"),
+            "created_at": job.created_at,
+            "updated_at": job.updated_at,
+        }
+
+    def execute(self, job: Job, progress: JobProgress) -> str:
+        """Run one job on a worker thread and return the stored briefing's id."""
+        article = Article.model_validate(job.request["article"])
+        options = BriefOptions.model_validate(job.request["options"])
+        # The extractive engine needs no model: do not load (or wait for) one for it.
+        backend = self._get_backend() if options.engine == "llm" else None
+        brief = self.settings.brief_fn or _pipeline_brief()
+        briefing = brief(article, backend=backend, options=options, store=self.store, progress=progress)
+        return self._briefing_id(article, briefing, options)
+
+    def _briefing_id(self, article: Article, briefing: Briefing, options: BriefOptions) -> str:
+        # brief() with a store saves (or reuses) the briefing itself; find it under the same key
+        # it uses, and only save here if the pipeline did not.
+        backend, model = _run_key(briefing)
+        found = self.store.find_briefing(article.content_hash, options.cache_key(), backend, model)
+        if found:
+            return found
+        article_id = self.store.add_article(article)
+        return self.store.save_briefing(article_id, briefing, options.cache_key(), backend=backend, model=model)
+
+    def _get_backend(self) -> Backend:
+        with self._backend_lock:  # built once, by whichever worker needs it first
+            if self._backend is None:
+                self._backend = self.settings.make_backend()
+            return self._backend
+
+    # -- reading --------------------------------------------------------------------
+
+    def briefing(self, briefing_id: str) -> Briefing | None:
+        return self.store.get_briefing(briefing_id)
+
+    def recent(self, limit: int = 50) -> list[dict[str, Any]]:
+        return [_row_dict(row) for row in self.store.list_briefings(limit=limit)]
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Archive search: article hits, each with the briefings written of it (newest first)."""
+        hits = self.store.search(query, limit=limit)
+        by_article: dict[str, list[dict[str, Any]]] = {}
+        # The store searches articles, not briefings; its recent list maps them back.
+        for row in self.store.list_briefings(limit=1000):
+            by_article.setdefault(row.article_id, []).append(_row_dict(row))
+        return [
+            {
+                "article_id": hit.id,
+                "title": hit.title,
+                "date": hit.date,
+                "url": hit.url,
+                "snippet": hit.snippet,
+                "score": round(hit.score, 3),
+                "briefings": by_article.get(hit.id, []),
+            }
+            for hit in hits
+        ]
+
+
+def _row_dict(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "article_id": row.article_id,
+        "title": row.headline or row.title,
+        "engine": row.engine,
+        "backend": row.backend,
+        "model": row.model,
+        "created": row.created,
+    }
+
+
+def _run_key(briefing: Briefing) -> tuple[str, str]:
+    """The backend/model pair the store files a briefing under (see Store.save_briefing)."""
+    if briefing.run is not None:
+        return briefing.run.backend, briefing.run.model
+    return briefing.engine, ""
+
+
+def _open_store(db_path: Path) -> Store:
+    from briefwire.store import SQLiteStore
+
+    return SQLiteStore(Path(db_path).expanduser())
+
+
+def _pipeline_brief() -> Any:
+    from briefwire.pipeline import brief
+
+    return brief

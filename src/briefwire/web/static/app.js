@@ -1,0 +1,102 @@
+// briefwire web: sentence → evidence on briefing pages, live progress on job pages.
+// No framework and no innerHTML: everything from the server is set with textContent.
+"use strict";
+
+function selectClaim(span) {
+  const index = span.dataset.claim;
+  document.querySelectorAll(".claim.selected").forEach((el) => el.classList.remove("selected"));
+  document.querySelectorAll(`.claim[data-claim="${index}"]`).forEach((el) => el.classList.add("selected"));
+  document.querySelectorAll(".evidence-detail").forEach((el) => { el.hidden = true; });
+  const detail = document.getElementById(`claim-${index}`);
+  const placeholder = document.getElementById("evidence-body");
+  if (detail) {
+    detail.hidden = false;
+    if (placeholder) placeholder.hidden = true;
+  }
+  if (history.replaceState) history.replaceState(null, "", `#s${index}`);
+}
+
+function setupBriefing() {
+  const briefing = document.getElementById("briefing");
+  if (!briefing) return;
+  document.addEventListener("click", (event) => {
+    const span = event.target.closest(".claim");
+    if (span) selectClaim(span);
+  });
+  document.addEventListener("keydown", (event) => {
+    const span = event.target.closest && event.target.closest(".claim");
+    if (span && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      selectClaim(span);
+    }
+  });
+  const match = /^#s(\d+)$/.exec(location.hash);
+  const first = match && document.querySelector(`.claim[data-claim="${match[1]}"]`);
+  if (first) {
+    selectClaim(first);
+    first.scrollIntoView({ block: "center" });
+  }
+}
+
+function renderSections(list, sections) {
+  const rows = sections.map((s) => {
+    const li = document.createElement("li");
+    li.className = `section-progress ${s.status}`;
+    li.dataset.name = s.name;
+    for (const [cls, value] of [
+      ["name", s.name],
+      ["state", s.status],
+      ["tokens", s.generated ? `${s.generated} tokens` + (s.status === "running" && s.tokens_per_second ? ` · ${s.tokens_per_second} tok/s` : "") : ""],
+    ]) {
+      const span = document.createElement("span");
+      span.className = cls;
+      span.textContent = value;
+      li.appendChild(span);
+    }
+    return li;
+  });
+  list.replaceChildren(...rows);
+}
+
+function showJob(job) {
+  const box = document.getElementById("job");
+  box.dataset.status = job.status;
+  document.getElementById("job-status").textContent = job.status;
+  const current = job.progress && job.progress.current;
+  document.getElementById("job-current").textContent = current ? `— writing ${current}` : "";
+  renderSections(document.getElementById("job-sections"), (job.progress && job.progress.sections) || []);
+  const error = document.getElementById("job-error");
+  error.hidden = !job.error;
+  error.textContent = job.error || "";
+  if (job.status === "done" && job.briefing_id) {
+    const target = `/briefings/${encodeURIComponent(job.briefing_id)}`;
+    document.getElementById("job-link").href = target;
+    document.getElementById("job-done").hidden = false;
+    location.assign(target);
+  }
+  return job.status === "done" || job.status === "failed";
+}
+
+function poll(id) {
+  fetch(`/api/jobs/${encodeURIComponent(id)}`, { credentials: "same-origin" })
+    .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
+    .then((job) => { if (!showJob(job)) setTimeout(() => poll(id), 1500); })
+    .catch(() => setTimeout(() => poll(id), 3000));
+}
+
+function setupJob() {
+  const box = document.getElementById("job");
+  if (!box || !["queued", "running"].includes(box.dataset.status)) return;
+  const id = box.dataset.jobId;
+  if (!window.EventSource) { poll(id); return; }
+  const events = new EventSource(`/api/jobs/${encodeURIComponent(id)}/events`);
+  events.addEventListener("job", (event) => {
+    if (showJob(JSON.parse(event.data))) events.close();
+  });
+  events.onerror = () => {
+    // The stream ends when the job does, or breaks (proxy, restart): fall back to polling.
+    if (["queued", "running"].includes(box.dataset.status)) { events.close(); poll(id); }
+  };
+}
+
+document.addEventListener("DOMContentLoaded", () => { setupBriefing(); setupJob(); });

@@ -1,0 +1,300 @@
+"""The SQLite archive: round trips, migrations, dedupe, search, related coverage, the call log."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from briefwire.errors import ConfigError
+from briefwire.model import Article, Briefing, Narrative, RunStats, SectionStats
+from briefwire.store import SQLiteStore, open_store
+from briefwire.store.recording import RecordingStore
+from briefwire.store.schema import LATEST
+
+STRIKE_1 = Article(
+    title="Northwind Airlines pilots vote to strike",
+    text=(
+        "Pilots at Northwind Airlines have voted to strike over pay, the British Airline Pilots "
+        "Association said on Monday. The union said 92% of members backed walkouts at Gatwick and "
+        "Manchester. Northwind Airlines said it was disappointed and urged the union to return to talks.\n\n"
+        "Chief executive Maria Lindqvist said flights would run as normal this week."
+    ),
+    date="2024-03-04",
+    url="https://example.com/northwind-vote",
+)
+STRIKE_2 = Article(
+    title="Northwind strike talks collapse",
+    text=(
+        "Talks between Northwind Airlines and the British Airline Pilots Association collapsed on "
+        "Thursday. Maria Lindqvist, the airline's chief executive, said the pay demands of the pilots "
+        "were unaffordable. The union confirmed that the first strike at Gatwick would go ahead."
+    ),
+    date="2024-03-08",
+)
+STRIKE_3 = Article(
+    title="Pilots strike grounds Northwind flights",
+    text=(
+        "Hundreds of Northwind Airlines flights were cancelled as pilots began a 48-hour strike. "
+        "Passengers at Gatwick and Manchester were stranded. The British Airline Pilots Association "
+        "said the pilots' pay offer was too low; Maria Lindqvist apologised to customers."
+    ),
+    date="2024-03-15",
+)
+CRICKET = Article(
+    title="England win the third Test in Mumbai",
+    text=(
+        "England beat India by six wickets in Mumbai to take a 2-1 lead in the series. Joe Root scored "
+        "an unbeaten century and James Anderson took five wickets on the final day. India captain "
+        "Rohit Sharma said his batsmen had let the team down."
+    ),
+)
+BAKING = Article(
+    title="Village bake-off crowns sourdough champion",
+    text=(
+        "A retired teacher from Tetbury has won the annual Cotswold bake-off with a rye sourdough. "
+        "Judges praised the crust and crumb. The competition raised money for the village hall roof."
+    ),
+)
+
+
+def briefing(headline: str = "Pilots vote to strike", model: str = "m1") -> Briefing:
+    return Briefing(
+        headline=headline,
+        key_points=["Pilots voted to strike.", "The airline urged talks."],
+        narrative=Narrative(paragraphs=["Pilots voted to strike."], key_takeaway="Strikes loom."),
+        run=RunStats(
+            backend="fake", model=model, sections=[SectionStats(name="headline", generated_tokens=7)]
+        ),
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SQLiteStore:
+    with SQLiteStore(tmp_path / "archive.db") as s:
+        yield s
+
+
+def test_article_round_trip_and_content_dedupe(store: SQLiteStore) -> None:
+    aid = store.add_article(STRIKE_1)
+    assert len(aid) == 12
+    got = store.get_article(aid)
+    assert got is not None
+    assert (got.title, got.text, got.date, got.url) == (
+        STRIKE_1.title,
+        STRIKE_1.text,
+        STRIKE_1.date,
+        STRIKE_1.url,
+    )
+    # The same text (even re-wrapped in whitespace and with other metadata) is the same article.
+    again = Article(text=f"  {STRIKE_1.text}\n", title="other title")
+    assert store.add_article(again) == aid
+    assert store.counts()["articles"] == 1
+    assert store.get_article("000000000000") is None
+
+
+def test_bulk_add_reports_new_and_duplicates(store: SQLiteStore) -> None:
+    store.add_article(CRICKET)
+    results = store.add_articles([STRIKE_1, STRIKE_2, CRICKET, STRIKE_1])
+    assert [r.new for r in results] == [True, True, False, False]
+    assert results[0].id == results[3].id
+    assert store.counts()["articles"] == 3
+
+
+def test_briefing_round_trip_list_and_call_log(store: SQLiteStore) -> None:
+    aid = store.add_article(STRIKE_1)
+    call = store.log_llm_call(
+        backend="fake", model="m1", section="headline", prompt_hash="abc", prompt_tokens=120,
+        cached_tokens=30, generated_tokens=7, seconds=0.5, article_id=aid,
+    )  # fmt: skip
+    other = store.log_llm_call(
+        backend="fake", model="m1", section="x", prompt_hash="def", prompt_tokens=1,
+        cached_tokens=0, generated_tokens=1, seconds=0.1,
+    )  # fmt: skip
+    bid = store.save_briefing(aid, briefing(), "opts", llm_call_ids=[call])
+    assert store.get_briefing(bid) == briefing()
+    assert store.get_briefing("nope") is None
+
+    [row] = store.list_briefings()
+    assert (row.id, row.article_id, row.title, row.headline) == (
+        bid,
+        aid,
+        STRIKE_1.title,
+        "Pilots vote to strike",
+    )
+    assert (row.engine, row.backend, row.model) == ("llm", "fake", "m1")
+
+    [logged] = store.llm_calls(briefing_id=bid)
+    assert (logged.id, logged.section, logged.prompt_tokens, logged.cached_tokens) == (
+        call,
+        "headline",
+        120,
+        30,
+    )
+    assert (logged.generated_tokens, logged.seconds, logged.article_id) == (7, 0.5, aid)
+    assert {c.id for c in store.llm_calls()} == {call, other}
+
+
+def test_find_briefing_dedupes_on_content_options_backend_and_model(store: SQLiteStore) -> None:
+    aid = store.add_article(STRIKE_1)
+    first = store.save_briefing(aid, briefing(), "opts-a")
+    digest = STRIKE_1.content_hash
+    assert store.find_briefing(digest, "opts-a", "fake", "m1") == first
+    assert store.find_briefing(digest, "opts-b", "fake", "m1") is None
+    assert store.find_briefing(digest, "opts-a", "fake", "m2") is None
+    assert store.find_briefing(digest, "opts-a", "other", "m1") is None
+    assert store.find_briefing(STRIKE_2.content_hash, "opts-a", "fake", "m1") is None
+    # A forced regeneration is a new briefing; lookups then return the newest.
+    second = store.save_briefing(aid, briefing("Regenerated"), "opts-a")
+    assert second != first
+    assert store.find_briefing(digest, "opts-a", "fake", "m1") == second
+    assert store.counts()["briefings"] == 2
+
+
+def test_extractive_briefing_without_run_stats_is_keyed_as_extractive(store: SQLiteStore) -> None:
+    aid = store.add_article(STRIKE_1)
+    bid = store.save_briefing(aid, Briefing(engine="extractive", key_points=["x"]), "k")
+    assert store.find_briefing(STRIKE_1.content_hash, "k", "extractive", "") == bid
+
+
+def test_search_ranks_matches_and_survives_fts_syntax(store: SQLiteStore) -> None:
+    store.add_articles([STRIKE_1, STRIKE_2, STRIKE_3, CRICKET, BAKING])
+    hits = store.search("Northwind pilots")
+    assert {h.title for h in hits} == {STRIKE_1.title, STRIKE_2.title, STRIKE_3.title}
+    assert all(h.score > 0 for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert store.search("sourdough")[0].title == BAKING.title
+    assert "sourdough" in store.search("sourdough")[0].snippet
+    # No word matches everything: falls back to any word.
+    assert store.search("sourdough zeppelin")[0].title == BAKING.title
+    for hostile in ['NEAR(" OR *', "title:x AND", '"', "-", "^Root"]:
+        store.search(hostile)  # must not raise sqlite3.OperationalError
+    assert store.search("zeppelin") == []
+    assert store.search("   ") == []
+
+
+def test_related_finds_earlier_coverage_excludes_itself_and_unrelated(store: SQLiteStore) -> None:
+    store.add_articles([STRIKE_1, STRIKE_2, CRICKET, BAKING, STRIKE_3])  # the story itself is archived too
+    items = store.related(STRIKE_3, limit=3)
+    titles = [i.title for i in items]
+    assert set(titles) == {STRIKE_1.title, STRIKE_2.title}
+    assert [i.ref for i in items] == ["A1", "A2"]
+    for item in items:
+        assert len(item.excerpt.split()) <= 60
+        assert "Northwind" in item.excerpt or "pilots" in item.excerpt.lower()
+        assert store.get_article(item.archive_id) is not None
+    assert store.related(STRIKE_3, limit=1)[0].title == titles[0]
+    unrelated = Article(
+        title="Honey harvest in Peru", text="Beekeepers in Cusco say the honey harvest was the largest yet."
+    )
+    assert store.related(unrelated) == []
+
+
+def test_v1_database_is_migrated_with_data_kept(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        CREATE TABLE articles (id TEXT PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, url TEXT,
+            title TEXT, author TEXT, date TEXT, text TEXT NOT NULL, added TEXT NOT NULL);
+        CREATE TABLE briefings (id TEXT PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id),
+            backend TEXT NOT NULL, model TEXT NOT NULL, options_key TEXT NOT NULL, json TEXT NOT NULL,
+            created TEXT NOT NULL);
+        CREATE INDEX briefings_lookup ON briefings(article_id, backend, model);
+        CREATE INDEX briefings_created ON briefings(created);
+        PRAGMA user_version = 1;
+        """
+    )
+    for n, article in enumerate([STRIKE_1, STRIKE_2]):
+        aid = article.content_hash[:12]
+        db.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, NULL, ?, ?, '2024-01-01')",
+            (aid, article.content_hash, article.url, article.title, article.date, article.text),
+        )
+        db.execute(
+            "INSERT INTO briefings VALUES (?, ?, 'fake', 'm1', 'k', ?, ?)",
+            (f"b{n}", aid, briefing().model_dump_json(), f"2024-01-0{n + 1}"),
+        )
+    db.commit()
+    db.close()
+
+    with SQLiteStore(path) as store:
+        version = store._db.execute("PRAGMA user_version").fetchone()[0]
+        assert version == LATEST
+        assert store.counts() == {"articles": 2, "briefings": 2, "llm_calls": 0}
+        assert store.get_briefing("b1") == briefing()
+        assert store.find_briefing(STRIKE_1.content_hash, "k", "fake", "m1") == "b0"
+        # The FTS index and the entity table were built from the old rows.
+        assert store.search("Lindqvist")[0].title in {STRIKE_1.title, STRIKE_2.title}
+        assert {i.title for i in store.related(STRIKE_3)} == {STRIKE_1.title, STRIKE_2.title}
+        call = store.log_llm_call(
+            backend="fake", model="m1", section="s", prompt_hash="h", prompt_tokens=1,
+            cached_tokens=0, generated_tokens=1, seconds=0.1,
+        )  # fmt: skip
+        assert store.llm_calls()[0].id == call
+    # Opening again is a no-op.
+    with SQLiteStore(path) as store:
+        assert store.counts()["articles"] == 2
+
+
+def test_database_from_a_newer_release_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    sqlite3.connect(path).execute(f"PRAGMA user_version = {LATEST + 1}").connection.close()
+    with pytest.raises(ConfigError, match="newer"):
+        SQLiteStore(path)
+
+
+def test_open_store_uses_flag_then_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFWIRE_DB", str(tmp_path / "env.db"))
+    with open_store() as store:
+        assert store.path == str(tmp_path / "env.db")
+    with open_store(tmp_path / "sub" / "flag.db") as store:
+        assert Path(store.path).exists()
+
+
+def test_store_is_safe_to_share_between_threads(store: SQLiteStore) -> None:
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(20):
+                aid = store.add_article(Article(title=f"t{n}", text=f"Thread {n} article {i} text."))
+                store.save_briefing(aid, briefing(f"h{n}-{i}"), "k")
+                store.related(STRIKE_1)
+        except BaseException as err:
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.counts()["briefings"] == 80
+
+
+def test_recording_store_replays_writes_into_the_real_store(store: SQLiteStore) -> None:
+    store.add_articles([STRIKE_1, STRIKE_2])
+    old = store.save_briefing(store.add_article(STRIKE_3), briefing(model="old"), "k")
+    recording = RecordingStore.snapshot(store, STRIKE_3, "k", related=True)
+    assert {b.title for b in recording.related(STRIKE_3)} == {STRIKE_1.title, STRIKE_2.title}
+    # What a worker's pipeline sees: the stored briefing for its own backend/model only.
+    assert recording.find_briefing(STRIKE_3.content_hash, "k", "fake", "old") == old
+    assert recording.get_briefing(old) == briefing(model="old")
+    assert recording.find_briefing(STRIKE_3.content_hash, "k", "fake", "m1") is None
+    assert recording.reused
+
+    aid = recording.add_article(STRIKE_3)
+    cid = recording.log_llm_call(
+        backend="fake", model="m1", section="headline", prompt_hash="h", prompt_tokens=5,
+        cached_tokens=0, generated_tokens=3, seconds=0.2, article_id=aid,
+    )  # fmt: skip
+    recording.save_briefing(aid, briefing(), "k", llm_call_ids=[cid])
+    assert not recording.reused
+
+    [new_id] = recording.replay(store)
+    assert store.find_briefing(STRIKE_3.content_hash, "k", "fake", "m1") == new_id
+    [call] = store.llm_calls(briefing_id=new_id)
+    assert (call.generated_tokens, call.article_id) == (3, store.add_article(STRIKE_3))
