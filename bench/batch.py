@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from briefwire.batch import BatchConfig, run_batch
 from briefwire.llm import BackendConfig, GenerationParams, make_backend
+from briefwire.llm.embedded import available_cores
 from briefwire.options import BriefOptions
 from briefwire.store import SQLiteStore
 
@@ -58,7 +58,9 @@ def run_once(files: list[Path], slots: int, work: Path) -> dict:
     out = work / f"out-{slots}"
     with SQLiteStore(work / f"store-{slots}.db") as store:  # fresh store: nothing is reused
         report = run_batch(
-            BatchConfig(inputs=[str(inputs)], out_dir=out, fmt="json", options=BriefOptions(), parallel=slots),
+            BatchConfig(
+                inputs=[str(inputs)], out_dir=out, fmt="json", options=BriefOptions(), parallel=slots
+            ),
             store=store,
             backend_factory=lambda: backend,
         )
@@ -88,7 +90,9 @@ def run_once(files: list[Path], slots: int, work: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=int, default=8)
     parser.add_argument("--slots", default="1,2,4", help="comma-separated slot counts; 1 is the baseline")
     parser.add_argument("--data", type=Path, default=DATA)
@@ -96,8 +100,13 @@ def main() -> None:
     args = parser.parse_args()
     slot_counts = sorted({int(s) for s in args.slots.split(",")} | {1})
     files = pick_articles(args.data, args.articles)
-    print(f"{len(files)} articles from {args.data}/<topic>/:", *(f"  {f.parent.name}/{f.name}" for f in files), sep="\n")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}", flush=True)
+    print(
+        f"{len(files)} articles from {args.data}/<topic>/:",
+        *(f"  {f.parent.name}/{f.name}" for f in files),
+        sep="\n",
+    )
+    cores = available_cores()
+    print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}", flush=True)
 
     runs = []
     with tempfile.TemporaryDirectory(prefix="briefwire-bench-") as tmp:
@@ -108,7 +117,10 @@ def main() -> None:
 
     base = runs[0]["generated_tokens_per_second"]
     base_bph = runs[0]["briefings_per_hour"]
-    print(f"\n{'slots':>5} {'wall s':>8} {'gen tok':>8} {'tok/s':>7} {'brief/h':>8} {'tok/s x':>8} {'brief/h x':>9}")
+    print(
+        f"\n{'slots':>5} {'wall s':>8} {'gen tok':>8} {'tok/s':>7} {'brief/h':>8}"
+        f" {'tok/s x':>8} {'brief/h x':>9}"
+    )
     for r in runs:
         r["speedup_tokens"] = round(r["generated_tokens_per_second"] / base, 2) if base else None
         r["speedup_briefings"] = round(r["briefings_per_hour"] / base_bph, 2) if base_bph else None
@@ -118,14 +130,17 @@ def main() -> None:
             f"{r['speedup_tokens']:>8} {r['speedup_briefings']:>9}"
         )
     best = max(runs[1:] or runs, key=lambda r: r["generated_tokens_per_second"])
-    print(f"\nbest: {best['slots']} slots, {best['speedup_tokens']}x aggregate generated tokens/s (target >= 1.8x)")
+    print(
+        f"\nbest: {best['slots']} slots, {best['speedup_tokens']}x aggregate generated tokens/s"
+        " (target >= 1.8x)"
+    )
     if args.json:
         args.json.write_text(
             json.dumps(
                 {
                     "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     "command": " ".join([Path(sys.executable).name, *sys.argv]),
-                    "machine": {"arch": platform.machine(), "cores": os.cpu_count()},
+                    "machine": {"arch": platform.machine(), "cores": cores},
                     "articles": [f"{f.parent.name}/{f.name}" for f in files],
                     "runs": runs,
                 },

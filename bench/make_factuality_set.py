@@ -11,7 +11,8 @@ for an unfaithful one, ``type`` names how the claim was made:
 faithful (label 1)
     copy (a source sentence), stated ("said" -> "stated"), reorder (a fronted phrase or a
     trailing "..., X said" moved), drop_clause (a non-restrictive clause, apposition or fronted
-    phrase removed), synonym (a function-word swap such as "more than" -> "over").
+    phrase removed), synonym (a function-word swap such as "more than" -> "over"), fuse (two
+    adjacent sentences joined with ", and").
 unfaithful (label 0)
     entity_swap (an entity replaced by another entity of the same type from the same article),
     entity_extrinsic (replaced by one from another article), number (a figure changed), date
@@ -40,7 +41,7 @@ from spacy.tokens import Doc, Span
 
 from briefwire.text import split_sentences
 
-FAITHFUL = ("copy", "stated", "reorder", "drop_clause", "synonym")
+FAITHFUL = ("copy", "stated", "reorder", "drop_clause", "synonym", "fuse")
 UNFAITHFUL = ("entity_swap", "entity_extrinsic", "number", "date", "negation", "role_swap", "splice")
 ENTITY_TYPES = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART"}
 WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
@@ -160,6 +161,18 @@ def f_drop_clause(sent: Doc, ctx: dict) -> str | None:
             keep = rest.text if rest[0].pos_ == "PROPN" else rest.text[0].lower() + rest.text[1:]
             return fix_case(keep)
     return None
+
+
+def f_fuse(sent: Doc, ctx: dict) -> str | None:
+    """Two adjacent sentences joined into one, as summaries often do."""
+    i = ctx["index"]
+    if i + 1 >= len(ctx["docs"]):
+        return None
+    nxt = ctx["docs"][i + 1]
+    if len(sent) + len(nxt) > 45 or '"' in sent.text + nxt.text or sent[-1].text != ".":
+        return None
+    second = nxt.text if nxt[0].pos_ == "PROPN" or nxt[0].text == "I" else nxt.text[0].lower() + nxt.text[1:]
+    return f"{sent.text[:-1]}, and {second}"
 
 
 def f_synonym(sent: Doc, ctx: dict) -> str | None:
@@ -302,6 +315,7 @@ GENERATORS = {
     "reorder": f_reorder,
     "drop_clause": f_drop_clause,
     "synonym": f_synonym,
+    "fuse": f_fuse,
     "entity_swap": u_entity_swap,
     "entity_extrinsic": u_entity_extrinsic,
     "number": u_number,

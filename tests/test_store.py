@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
+from click.testing import Result
+from typer.testing import CliRunner
 
-from briefwire.errors import ConfigError
+from briefwire.cli import app
+from briefwire.errors import ConfigError, InputError
 from briefwire.model import Article, Briefing, Narrative, RunStats, SectionStats
 from briefwire.store import SQLiteStore, open_store
 from briefwire.store.recording import RecordingStore
@@ -298,3 +302,46 @@ def test_recording_store_replays_writes_into_the_real_store(store: SQLiteStore) 
     assert store.find_briefing(STRIKE_3.content_hash, "k", "fake", "m1") == new_id
     [call] = store.llm_calls(briefing_id=new_id)
     assert (call.generated_tokens, call.article_id) == (3, store.add_article(STRIKE_3))
+
+
+# -- the archive commands ----------------------------------------------------------------
+
+
+def _cli(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+def test_archive_add_search_list_show(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for n, article in enumerate([STRIKE_1, STRIKE_2, CRICKET]):
+        (folder / f"a{n}.txt").write_text(f"{article.title}\n\n{article.text}\n")
+    jsonl = tmp_path / "more.jsonl"
+    jsonl.write_text(
+        json.dumps({"id": "bake", "title": BAKING.title, "text": BAKING.text}) + "\n" + '{"id": "bad"}\n'
+    )
+    db = str(tmp_path / "cli.db")
+
+    added = _cli("archive", "add", str(folder), str(jsonl), "--db", db)
+    assert added.exit_code == 1  # one input failed
+    assert "4 added, 0 duplicates, 1 failed" in added.output
+    again = _cli("archive", "add", str(folder), "--db", db)
+    assert again.exit_code == 0 and "0 added, 3 duplicates, 0 failed" in again.output
+
+    found = _cli("archive", "search", "Lindqvist pilots", "--db", db)
+    assert found.exit_code == 0 and "Northwind" in found.output and "sourdough" not in found.output
+    assert _cli("archive", "search", "zeppelin", "--db", db).exit_code == 1
+
+    assert "no briefings yet" in _cli("list", "--db", db).output
+    with SQLiteStore(db) as store:
+        aid = store.add_article(STRIKE_1)
+        bid = store.save_briefing(aid, briefing(), "k")
+    listed = _cli("list", "--db", db)
+    assert bid in listed.output and "Pilots vote to strike" in listed.output
+    shown = _cli("show", bid, "--format", "json", "--db", db)
+    assert shown.exit_code == 0
+    assert Briefing.model_validate_json(shown.output).headline == "Pilots vote to strike"
+    assert "Pilots vote to strike" in _cli("show", bid, "--db", db).output
+    missing = _cli("show", "ffffffffffff", "--db", db)
+    assert isinstance(missing.exception, InputError)
+    assert "briefwire list" in str(missing.exception)

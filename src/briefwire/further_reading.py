@@ -43,6 +43,8 @@ INTERNATIONAL_SCOPES = frozenset(
 COUNTRY_TERMS: dict[str, tuple[str, ...]] = {
     "United States": ("United States", "U.S.", "US", "USA", "America", "American"),
     "United Kingdom": ("United Kingdom", "UK", "U.K.", "Britain", "British", "Northern Ireland"),
+    "Scotland": ("Scotland", "Scottish", "Edinburgh"),
+    "Wales": ("Wales", "Welsh", "Cardiff"),
     "Russia": ("Russia", "Russian", "Russian Federation", "Moscow"),
     "Ukraine": ("Ukraine", "Ukrainian", "Kyiv", "Kiev"),
     "China": ("China", "Chinese", "Beijing", "PRC"),
@@ -118,6 +120,8 @@ BODY_WEIGHT = 1.0
 # one reached only through its country.
 COUNTRY_WEIGHT = 0.35
 COUNTRY_CAP = 0.9
+# One "British" in a sports report is no reason to link gov.uk; two country mentions are.
+MIN_LINK_SCORE = 0.5
 _COUNTRY_KINDS = ("government", "head_of_state")
 _FALLBACK_INTERNATIONAL = "United Nations"
 _FALLBACK_EU = "European Union"
@@ -188,7 +192,7 @@ def _term_key(term: str) -> str:
 
 @lru_cache(maxsize=1)
 def _registry() -> tuple[OfficialSource, ...]:
-    raw = resources.files("briefwire").joinpath("data", "official_sources.json").read_text("utf-8")
+    raw = resources.files("briefwire").joinpath("data/official_sources.json").read_text("utf-8")
     entries = TypeAdapter(tuple[OfficialSource, ...]).validate_python(json.loads(raw))
     owners: dict[str, str] = {}
     for entry in entries:
@@ -228,35 +232,41 @@ class _Matcher:
     """Finds registry terms in text: word-bounded, leftmost-longest, no overlaps."""
 
     def __init__(self, registry: Sequence[OfficialSource]) -> None:
-        terms: dict[str, _Term] = {}
+        # Terms matched exactly, and terms matched in any case (keyed case-folded).
+        self._tables: tuple[dict[str, _Term], dict[str, _Term]] = ({}, {})
         for i, entry in enumerate(registry):
             for text in entry.terms:
-                terms[_term_key(text)] = _Term(text, (i,), country=False)
+                self._add(_Term(text, (i,), country=False), _is_case_sensitive(text))
         by_scope: dict[str, list[int]] = {}
         for i, entry in enumerate(registry):
             if entry.kind in _COUNTRY_KINDS:
                 by_scope.setdefault(entry.scope, []).append(i)
         for scope, words in COUNTRY_TERMS.items():
             for text in words:
-                # A body's own alias ("UAE" is not one, but it could become one) takes precedence.
-                terms.setdefault(_term_key(text), _Term(text, tuple(by_scope.get(scope, ())), True))
+                self._add(_Term(text, tuple(by_scope.get(scope, ())), country=True), exact=True)
         for text in _STOP_PHRASES:
-            terms.setdefault(_term_key(text), _Term(text, (), country=True))
-        self._terms = terms
-        self._exact = _alternation([t.text for t in terms.values() if _is_case_sensitive(t.text)], 0)
-        self._folded = _alternation(
-            [t.text for t in terms.values() if not _is_case_sensitive(t.text)], re.IGNORECASE
+            self._add(_Term(text, (), country=True), exact=True)
+        exact, folded = self._tables
+        self._passes = (
+            (_alternation(t.text for t in exact.values()), exact, False),
+            (_alternation((t.text for t in folded.values()), re.IGNORECASE), folded, True),
         )
+
+    def _add(self, term: _Term, exact: bool) -> None:
+        # First come, first kept: registry aliases are added before country words.
+        table = self._tables[0 if exact else 1]
+        table.setdefault(term.text if exact else term.text.casefold(), term)
 
     def find(self, text: str) -> list[tuple[int, _Term]]:
         """(offset, term) for each mention, in text order."""
         spans: list[tuple[int, int, _Term]] = []
-        for pattern, fold in ((self._exact, False), (self._folded, True)):
+        for pattern, table, fold in self._passes:
             for m in pattern.finditer(text):
-                term = self._terms.get(m.group().casefold() if fold else m.group())
+                term = table.get(m.group().casefold() if fold else m.group())
                 if term is not None:
                     spans.append((m.start(), m.end(), term))
-        spans.sort(key=lambda s: (s[0], s[0] - s[1]))
+        # Leftmost, then longest, then a body before a country word over the same span.
+        spans.sort(key=lambda s: (s[0], s[0] - s[1], s[2].country))
         found: list[tuple[int, _Term]] = []
         end = -1
         for start, stop, term in spans:
@@ -266,7 +276,7 @@ class _Matcher:
         return found
 
 
-def _alternation(words: Iterable[str], flags: int) -> re.Pattern[str]:
+def _alternation(words: Iterable[str], flags: int = 0) -> re.Pattern[str]:
     # Longest first, so at any position the longer alias ("Federal Foreign Office") wins.
     ordered = sorted(set(words), key=lambda w: (-len(w), w))
     body = "|".join(re.escape(w) for w in ordered) or r"(?!x)x"
@@ -343,10 +353,12 @@ def select_links(
     k_max: int = 4,
     *,
     international: bool | None = None,
+    min_score: float = MIN_LINK_SCORE,
 ) -> list[Link]:
     """Up to ``k_max`` links to distinct domains, each resolved back to its registry entry.
 
-    With fewer than ``k_min``, generic fallbacks (the country's government, the EU, the UN)
+    Candidates below ``min_score`` (a single passing country mention) are skipped. With
+    fewer than ``k_min``, generic fallbacks (the country's government, the EU, the UN)
     are added only when the article has an international angle (``international``, or
     inferred from the candidates); otherwise the caller gets what there is, maybe nothing.
     """
@@ -357,14 +369,18 @@ def select_links(
         if source.domain not in chosen and len(chosen) < k_max:
             chosen[source.domain] = Link(name=source.name, url=source.domain)
 
-    for candidate in sorted(candidates, key=_rank):
-        source = by_name.get(candidate.name)
-        # A candidate not built from the registry (or with a tampered URL) is ignored.
-        if source is not None and source.domain == candidate.url:
-            add(source)
-    angle = has_international_angle(candidates) if international is None else international
+    # Weak candidates neither get a link nor make an article international ("US team Haas");
+    # one not built from the registry (or with a tampered URL) is ignored outright.
+    strong = [
+        c
+        for c in sorted(candidates, key=_rank)
+        if c.score >= min_score and c.name in by_name and by_name[c.name].domain == c.url
+    ]
+    for candidate in strong:
+        add(by_name[candidate.name])
+    angle = has_international_angle(strong) if international is None else international
     if len(chosen) < k_min and angle:
-        for source in _fallbacks(candidates, by_name):
+        for source in _fallbacks(strong, by_name):
             if len(chosen) >= k_min:
                 break
             add(source)
@@ -373,7 +389,7 @@ def select_links(
 
 def _fallbacks(candidates: Sequence[Candidate], by_name: dict[str, OfficialSource]) -> list[OfficialSource]:
     out: list[OfficialSource] = []
-    for scope in dict.fromkeys(c.scope for c in sorted(candidates, key=_rank)):
+    for scope in dict.fromkeys(c.scope for c in candidates):
         if scope == "EU":
             out.append(by_name[_FALLBACK_EU])
         out.extend(s for s in _registry() if s.scope == scope and s.kind in _COUNTRY_KINDS)

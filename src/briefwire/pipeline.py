@@ -69,10 +69,11 @@ def _compose_llm(
     background: list[BackgroundItem],
     progress: Progress,
     store: Store | None,
+    call_ids: list[str],
 ) -> Briefing:
     def log_call(section: str, prompt_hash: str, stats: SectionStats) -> None:
         if store is not None:
-            store.log_llm_call(
+            call_id = store.log_llm_call(
                 backend=backend.name,
                 model=backend.model,
                 section=section,
@@ -82,6 +83,8 @@ def _compose_llm(
                 generated_tokens=stats.generated_tokens,
                 seconds=stats.seconds,
             )
+            if call_id:
+                call_ids.append(str(call_id))
 
     composer = Composer(
         backend,
@@ -118,8 +121,10 @@ def brief(
     options = options or BriefOptions()
     progress = progress or NullProgress()
     started = time.perf_counter()
-    backend_name = backend.name if backend is not None and options.engine == "llm" else "none"
-    model_name = backend.model if backend is not None and options.engine == "llm" else "extractive"
+    uses_model = backend is not None and options.engine == "llm"
+    backend_name = backend.name if uses_model else "extractive"  # type: ignore[union-attr]
+    model_name = backend.model if uses_model else ""  # type: ignore[union-attr]
+    call_ids: list[str] = []
     if store is not None and not force:
         found = store.find_briefing(article.content_hash, options.cache_key(), backend_name, model_name)
         if found is not None:
@@ -136,7 +141,7 @@ def brief(
             raise ConfigError("the llm engine needs a backend (embedded model or --llm-url)")
         article = fit_to_context(article, backend)
         background = _background(article, store, options)
-        briefing = _compose_llm(article, backend, options, background, progress, store)
+        briefing = _compose_llm(article, backend, options, background, progress, store, call_ids)
         if options.ground:
             from briefwire.ground import ground_briefing
 
@@ -150,7 +155,9 @@ def brief(
                 background=background,
                 llm_judge=options.llm_judge,
             )
-            progress.section_done("grounding", SectionStats(name="grounding", seconds=time.perf_counter() - t0))
+            progress.section_done(
+                "grounding", SectionStats(name="grounding", seconds=time.perf_counter() - t0)
+            )
     if "further_reading" in options.sections:
         further_reading(article, briefing)
     briefing.source = Source(title=article.title, author=article.author, date=article.date, url=article.url)
@@ -159,5 +166,12 @@ def brief(
         briefing.run.total_seconds = round(time.perf_counter() - started, 3)
     if store is not None:
         article_id = store.add_article(article)
-        store.save_briefing(article_id, briefing, options.cache_key())
+        store.save_briefing(
+            article_id,
+            briefing,
+            options.cache_key(),
+            backend=backend_name,
+            model=model_name,
+            llm_call_ids=call_ids,
+        )
     return briefing

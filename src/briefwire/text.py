@@ -33,7 +33,26 @@ def split_sentences(text: str) -> list[str]:
             if not line:
                 continue
             out.extend(s.text.strip() for s in nlp(line).sents if s.text.strip())
-    return out
+    return _reattach_opening_quotes(out)
+
+
+_DANGLING_QUOTE = re.compile(r'\s+["“]$')
+
+
+def _reattach_opening_quotes(sentences: list[str]) -> list[str]:
+    """The sentencizer leaves an opening quote on the previous sentence: move it forward."""
+    fixed: list[str] = []
+    carry = ""
+    for sent in sentences:
+        sent = carry + sent
+        carry = ""
+        match = _DANGLING_QUOTE.search(sent)
+        if match:
+            carry = sent[match.end() - 1 :]
+            sent = sent[: match.start()]
+        if sent.strip('"“” '):
+            fixed.append(sent)
+    return fixed
 
 
 def plain_quotes(text: str) -> str:

@@ -24,6 +24,7 @@ from briefwire.options import BriefOptions
 from briefwire.store.base import Store
 from briefwire.store.recording import RecordingStore
 
+REMOTE_TASK_CPUS = 0.25
 # Per worker process: one backend per batch run (keyed by a run id), reused across tasks.
 _WORKER_BACKENDS: dict[str, LazyBackend] = {}
 
@@ -44,6 +45,13 @@ def brief_task(
         backend = _WORKER_BACKENDS.setdefault(run_id, LazyBackend(factory))
     briefing = brief(article, backend=backend, options=options, store=recording, force=force)
     return briefing.model_dump_json(), recording
+
+
+def _task_cpus(config: BatchConfig) -> float:
+    """CPUs Ray reserves per task: a task that mostly waits on a remote model server needs
+    a fraction of one, so a few cores can keep hundreds of requests in flight to vLLM."""
+    remote = config.options.engine == "llm" and config.backend is not None and config.backend.llm_url
+    return REMOTE_TASK_CPUS if remote else 1.0
 
 
 def _connect(address: str | None, init_kwargs: dict[str, Any]) -> bool:
@@ -76,13 +84,14 @@ def run_ray(
 
     started_here = _connect(config.ray_address, ray_init)
     try:
-        task = ray.remote(brief_task).options(num_cpus=1, max_retries=1)
+        cpus = _task_cpus(config)
+        task = ray.remote(brief_task).options(num_cpus=cpus, max_retries=1)
         factory_ref = ray.put(factory) if config.options.engine == "llm" else None
         run_id = uuid.uuid4().hex
         options_key = config.options.cache_key()
         # Enough tasks in flight to keep every CPU (or --parallel) busy, no more, so the
         # driver's memory stays flat and an interrupt loses little work.
-        limit = max(config.parallel, int(ray.cluster_resources().get("CPU", 1)))
+        limit = max(config.parallel, int(ray.cluster_resources().get("CPU", 1) / cpus))
         in_flight: dict[Any, tuple[Job, float]] = {}
         queue = iter(jobs)
         while True:

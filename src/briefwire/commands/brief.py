@@ -6,6 +6,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -64,7 +65,9 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def brief_command(
     article: str = typer.Argument(..., help="A text/Markdown/HTML file, an http(s) URL, or - for stdin."),
-    output: Path | None = typer.Option(None, "-o", "--output", help="Write here (format from the extension)."),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="Write here (format from the extension)."
+    ),
     fmt: str | None = typer.Option(None, "--format", "-f", help="md, json or html (default: md or from -o)."),
     engine: str = typer.Option("llm", "--engine", help="llm (default) or extractive (instant, no model)."),
     sections: str | None = typer.Option(
@@ -72,9 +75,15 @@ def brief_command(
     ),
     temperature: float = typer.Option(0.7, "--temperature", min=0.0, max=2.0),
     seed: int = typer.Option(42, "--seed", help="Same seed, model and input give the same briefing."),
-    unsupported: str = typer.Option("flag", "--unsupported", help="flag, drop or revise unsupported sentences."),
-    ground: bool = typer.Option(True, "--ground/--no-ground", help="Check every sentence against the source."),
-    llm_judge: bool = typer.Option(True, "--llm-judge/--no-llm-judge", help="Use the model's entailment judge."),
+    unsupported: str = typer.Option(
+        "flag", "--unsupported", help="flag, drop or revise unsupported sentences."
+    ),
+    ground: bool = typer.Option(
+        True, "--ground/--no-ground", help="Check every sentence against the source."
+    ),
+    llm_judge: bool = typer.Option(
+        True, "--llm-judge/--no-llm-judge", help="Use the model's entailment judge."
+    ),
     model: Path | None = ModelOpt,
     llm_url: str | None = LlmUrlOpt,
     llm_model: str | None = LlmModelOpt,
@@ -127,7 +136,9 @@ def brief_command(
         disable=quiet,
         transient=False,
     ) as bar:
-        briefing = brief(art, backend=backend, options=options, store=store, progress=RichProgress(bar), force=force)
+        briefing = brief(
+            art, backend=backend, options=options, store=store, progress=RichProgress(bar), force=force
+        )
     text = render(briefing, out_format)  # type: ignore[arg-type]
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -141,4 +152,3 @@ def brief_command(
 
 def register(app: typer.Typer) -> None:
     app.command("brief")(brief_command)
-

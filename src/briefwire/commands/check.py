@@ -1,9 +1,98 @@
-"""`briefwire check` (not yet written)."""
+"""`briefwire check SOURCE CLAIMS`: label claims against a source text, with their evidence."""
 
 from __future__ import annotations
 
+import json
+import re
+import sys
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from briefwire.errors import InputError
+from briefwire.llm.base import Backend
+from briefwire.text import split_sentences
+
+LABEL_STYLE = {"supported": "green", "opinion": "cyan", "unsupported": "yellow", "contradicted": "bold red"}
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+def open_backend(no_llm: bool, model: str | None, llm_url: str | None, llm_model: str | None) -> Backend | None:
+    """The judge's backend (None with --no-llm): the embedded model unless --llm-url is given."""
+    if no_llm:
+        return None
+    from briefwire.llm import BackendConfig, make_backend
+
+    return make_backend(BackendConfig.from_env(model_path=model, llm_url=llm_url, llm_model=llm_model))
+
+
+def read_text(name: str, what: str) -> str:
+    try:
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read the {what} {name}: {err}") from err
+    if not text.strip():
+        raise InputError(f"the {what} {name} is empty")
+    return text
+
+
+def parse_claims(text: str) -> list[str]:
+    """One claim per line; prose (a line holding several sentences) is split into sentences."""
+    lines = [_BULLET.sub("", line).strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if any(len(split_sentences(line)) > 1 for line in lines):
+        return split_sentences(text)
+    return lines
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command("check")
+    def check(
+        source: str = typer.Argument(..., help="Source text file, or - for stdin."),
+        claims: str = typer.Argument(..., help="Claims file (one per line, or prose), or - for stdin."),
+        output_format: str = typer.Option("text", "--format", help="text or json."),
+        no_llm: bool = typer.Option(False, "--no-llm", help="Fast checks only, no model judge."),
+        model: str | None = typer.Option(None, "--model", help="A GGUF model file for the judge."),
+        llm_url: str | None = typer.Option(None, "--llm-url", help="An OpenAI-compatible endpoint."),
+        llm_model: str | None = typer.Option(None, "--llm-model", help="Model name at --llm-url."),
+    ) -> None:
+        """Label each claim supported, unsupported or contradicted, with its evidence sentences."""
+        from briefwire.ground import check_claims
+
+        if output_format not in {"text", "json"}:
+            raise InputError(f"unknown --format {output_format!r}; use text or json")
+        if source == "-" and claims == "-":
+            raise InputError("only one of SOURCE and CLAIMS can be read from stdin")
+        source_text = read_text(source, "source")
+        items = parse_claims(read_text(claims, "claims file"))
+        backend = open_backend(no_llm, model, llm_url, llm_model)
+        try:
+            results = check_claims(source_text, items, backend=backend, llm_judge=backend is not None)
+        finally:
+            if backend is not None:
+                backend.close()
+        if output_format == "json":
+            payload = [
+                {
+                    "claim": c.text,
+                    "label": c.label,
+                    "score": c.score,
+                    "evidence": [e.model_dump() for e in c.evidence],
+                    "reasons": c.reasons,
+                }
+                for c in results
+            ]
+            typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        table = Table(show_lines=True)
+        for col in ("#", "label", "score", "claim", "evidence", "reasons"):
+            table.add_column(col, overflow="fold")
+        for i, c in enumerate(results, 1):
+            evidence = ", ".join(
+                f"{e.sentence_id}" if e.source == "article" else f"{e.source}#{e.sentence_id}" for e in c.evidence
+            )
+            style = LABEL_STYLE.get(c.label, "")
+            table.add_row(str(i), f"[{style}]{c.label}[/]", f"{c.score:.2f}", c.text, evidence, "; ".join(c.reasons))
+        Console().print(table)

@@ -14,15 +14,24 @@ stderr = Console(stderr=True)
 
 ModelOpt = typer.Option(None, "--model", help="A GGUF file to run instead of the default model.")
 LlmUrlOpt = typer.Option(
-    None, "--llm-url", envvar="BRIEFWIRE_LLM_URL", help="OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, OpenAI)."
+    None,
+    "--llm-url",
+    envvar="BRIEFWIRE_LLM_URL",
+    help="OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, OpenAI).",
 )
 LlmModelOpt = typer.Option(None, "--llm-model", envvar="BRIEFWIRE_LLM_MODEL", help="Model name at --llm-url.")
 ThreadsOpt = typer.Option(None, "--threads", help="CPU threads for the embedded model (default: all cores).")
-DbOpt = typer.Option(None, "--db", envvar="BRIEFWIRE_DB", help="SQLite archive file (default: user data dir).")
+DbOpt = typer.Option(
+    None, "--db", envvar="BRIEFWIRE_DB", help="SQLite archive file (default: user data dir)."
+)
 
 
 def backend_config(
-    model: Path | None, llm_url: str | None, llm_model: str | None, threads: int | None = None, parallel: int = 1
+    model: Path | None,
+    llm_url: str | None,
+    llm_model: str | None,
+    threads: int | None = None,
+    parallel: int = 1,
 ) -> BackendConfig:
     return BackendConfig.from_env(
         model_path=str(model) if model else None,

@@ -1,9 +1,54 @@
-"""`briefwire evaluate` (not yet written)."""
+"""`briefwire eval factuality FILE.jsonl`: how well grounding catches unsupported claims."""
 
 from __future__ import annotations
 
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from briefwire.commands.check import open_backend
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    eval_app = typer.Typer(help="Measure briefwire against labelled data.", no_args_is_help=True)
+    app.add_typer(eval_app, name="eval")
+
+    @eval_app.command("factuality")
+    def factuality(
+        file: str = typer.Argument(..., help='JSONL of {"document", "claim", "label": 1|0}; - for stdin.'),
+        limit: int | None = typer.Option(None, "--limit", min=1, help="Use only the first N rows."),
+        no_llm: bool = typer.Option(False, "--no-llm", help="Fast checks only, no model judge."),
+        model: str | None = typer.Option(None, "--model", help="A GGUF model file for the judge."),
+        llm_url: str | None = typer.Option(None, "--llm-url", help="An OpenAI-compatible endpoint."),
+        llm_model: str | None = typer.Option(None, "--llm-model", help="Model name at --llm-url."),
+    ) -> None:
+        """Balanced accuracy, precision/recall/F1 of the UNSUPPORTED class (gold 0), ROC AUC, speed."""
+        from briefwire.ground.evaluate import evaluate, read_jsonl
+
+        rows = read_jsonl(file)
+        backend = open_backend(no_llm, model, llm_url, llm_model)
+        try:
+            report, _ = evaluate(rows, backend=backend, llm_judge=backend is not None, limit=limit)
+        finally:
+            if backend is not None:
+                backend.close()
+        out = Console()
+        judge = f"judge: {backend.name} {backend.model}" if backend is not None else "judge: off (--no-llm)"
+        out.print(f"{report.claims} claims from {report.documents} documents; {judge}", highlight=False)
+        out.print(f"balanced accuracy  {report.balanced_accuracy:.3f}", highlight=False)
+        out.print(f"precision          {report.precision:.3f}   (unsupported class)", highlight=False)
+        out.print(f"recall             {report.recall:.3f}   (unsupported claims caught)", highlight=False)
+        out.print(f"F1                 {report.f1:.3f}", highlight=False)
+        out.print(f"false flag rate    {report.false_flag_rate:.3f}   (supported claims flagged)", highlight=False)
+        out.print(f"ROC AUC            {report.roc_auc:.3f}", highlight=False)
+        out.print(
+            f"speed              {report.claims_per_second:.1f} claims/s ({report.seconds:.2f} s, of which "
+            f"{report.index_seconds:.2f} s indexing documents; {report.judge_calls} judge calls)",
+            highlight=False,
+        )
+        out.print(f"confusion          tp={report.tp} fp={report.fp} tn={report.tn} fn={report.fn}", highlight=False)
+        if report.by_type:
+            table = Table("type", "claims", "flagged", "share flagged")
+            for kind, (n, flagged) in sorted(report.by_type.items()):
+                table.add_row(kind, str(n), str(flagged), f"{flagged / n:.3f}")
+            out.print(table)

@@ -10,18 +10,38 @@ import typer
 
 from briefwire.errors import ConfigError
 
+Host = Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 serves the network.")]
+Port = Annotated[int, typer.Option(help="Port to listen on.")]
+Db = Annotated[
+    Path | None, typer.Option(help="Archive database file (default: $BRIEFWIRE_DB or the data folder).")
+]
+Model = Annotated[Path | None, typer.Option(help="GGUF model for the embedded backend ($BRIEFWIRE_MODEL).")]
+LlmUrl = Annotated[
+    str | None, typer.Option(help="OpenAI-compatible endpoint to use instead ($BRIEFWIRE_LLM_URL).")
+]
+LlmModel = Annotated[str | None, typer.Option(help="Model name at --llm-url ($BRIEFWIRE_LLM_MODEL).")]
+AllowPrivate = Annotated[
+    bool,
+    typer.Option("--allow-private-urls", help="Let submitted URLs reach loopback/private/link-local hosts."),
+]
+Workers = Annotated[int, typer.Option(min=1, help="Jobs run at once (they share the one loaded model).")]
+RateLimit = Annotated[
+    int, typer.Option(min=0, help="Submissions per client per minute; 0 turns the limit off.")
+]
+MaxBody = Annotated[int, typer.Option(min=1024, help="Largest accepted request body, in bytes.")]
+
 
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on; use 0.0.0.0 to serve the network.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    db: Annotated[Path | None, typer.Option(help="Archive database file (default: $BRIEFWIRE_DB or the user data folder).")] = None,
-    model: Annotated[Path | None, typer.Option(help="GGUF model file for the embedded backend ($BRIEFWIRE_MODEL).")] = None,
-    llm_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint instead of the embedded model ($BRIEFWIRE_LLM_URL).")] = None,
-    llm_model: Annotated[str | None, typer.Option(help="Model name at --llm-url ($BRIEFWIRE_LLM_MODEL).")] = None,
-    allow_private_urls: Annotated[bool, typer.Option(help="Let submitted URLs reach loopback, private and link-local addresses.")] = False,
-    workers: Annotated[int, typer.Option(min=1, help="Jobs run at the same time (each shares the one loaded model).")] = 1,
-    rate_limit: Annotated[int, typer.Option(min=0, help="Briefing submissions per client per minute; 0 turns the limit off.")] = 10,
-    max_body: Annotated[int, typer.Option(min=1024, help="Largest accepted request body, in bytes.")] = 2 * 1024 * 1024,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    db: Db = None,
+    model: Model = None,
+    llm_url: LlmUrl = None,
+    llm_model: LlmModel = None,
+    allow_private_urls: AllowPrivate = False,
+    workers: Workers = 1,
+    rate_limit: RateLimit = 10,
+    max_body: MaxBody = 2 * 1024 * 1024,
 ) -> None:
     """Serve the web app and JSON API (the token comes from $BRIEFWIRE_TOKEN)."""
     import uvicorn
@@ -47,7 +67,14 @@ def serve(
             f"warning: serving on {host} without a token; set BRIEFWIRE_TOKEN to require one.", err=True
         )
     typer.echo(f"briefwire: archive {settings.db_path}; open http://{_shown(host)}:{port}/", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=os.environ.get("BRIEFWIRE_LOG", "info"))
+    # Open event streams would otherwise hold a Ctrl+C shutdown until their jobs finish.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=os.environ.get("BRIEFWIRE_LOG", "info"),
+        timeout_graceful_shutdown=5,
+    )
 
 
 def _shown(host: str) -> str:

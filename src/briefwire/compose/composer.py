@@ -12,26 +12,30 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from briefwire.compose.quality import Problem, SourceText, problems_in
 from briefwire.compose.sections import SPECS, SectionSpec
 from briefwire.errors import GenerationError
-from briefwire.llm.base import Backend, GenerationParams, LLMError
+from briefwire.llm.base import Backend, GenerationParams, LLMError, Message
 from briefwire.llm.prompting import article_block, build_messages
 from briefwire.model import Article, BackgroundItem, DeepDive, Narrative, SectionStats
 from briefwire.text import split_sentences
+
+log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 _UNCHECKED_FIELDS = {"headline", "deep_dive.title"}  # titles, not sentences
 _REWRITE_FIELD_PREFIX = "narrative."
 
 CallLogger = Callable[[str, str, SectionStats], None]  # (section, prompt_hash, stats)
+Layout = Callable[[str, str], list[Message]]  # (article prefix, instruction) → messages
 
 
 class ProgressSink:
@@ -82,27 +86,38 @@ def _parse(spec: SectionSpec, text: str) -> BaseModel | str:
 
 
 def _drop_flagged(spec: SectionSpec, output: BaseModel, problems: list[Problem]) -> BaseModel | None:
-    """Remove flagged sentences (and list items left empty); None if that breaks the schema."""
+    """Remove flagged sentences, then list items no longer valid on their own.
+
+    None when what is left breaks the schema (too few items, an empty field).
+    """
     flagged = {(p.path, p.sentence) for p in problems if p.sentence}
     prefix = f"{spec.section}." if spec.section in ("narrative", "deep_dive") else ""
     data: dict[str, Any] = {}
     for name, value in output.model_dump().items():
         if isinstance(value, list):
+            item_type = TypeAdapter(spec.output.model_fields[name].annotation.__args__[0])  # type: ignore[union-attr]
             kept = []
             for i, item in enumerate(value):
                 path = f"{prefix}{name}[{i}]"
-                sents = [s for s in split_sentences(item) if (path, s) not in flagged]
-                if sents:
-                    kept.append(" ".join(sents))
+                text = " ".join(s for s in split_sentences(item) if (path, s) not in flagged)
+                if text and _valid(item_type, text):
+                    kept.append(text)
             data[name] = kept
         else:
             path = f"{prefix}{name}"
-            sents = [s for s in split_sentences(value) if (path, s) not in flagged]
-            data[name] = " ".join(sents)
+            data[name] = " ".join(s for s in split_sentences(value) if (path, s) not in flagged)
     try:
         return spec.output.model_validate(data)
     except ValidationError:
         return None
+
+
+def _valid(adapter: TypeAdapter, value: str) -> bool:
+    try:
+        adapter.validate_python(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class Composer:
@@ -116,8 +131,10 @@ class Composer:
         temperature: float | None = None,
         progress: ProgressSink | None = None,
         log_call: CallLogger | None = None,
+        layout: Layout = build_messages,
     ) -> None:
         self.backend = backend
+        self.layout = layout
         self.prefix = article_block(article, background)
         self.source = SourceText.of(article.text)
         self.seed = seed
@@ -132,7 +149,7 @@ class Composer:
         self.progress.section_started(spec.name)
         stats = SectionStats(name=spec.name, attempts=0)
         started = time.perf_counter()
-        messages = build_messages(self.prefix, spec.instruction)
+        messages = self.layout(self.prefix, self._instruction(spec))
         prompt_hash = hashlib.sha256(json.dumps(messages).encode()).hexdigest()[:16]
         base = spec.params if self.temperature is None else replace(spec.params, temperature=self.temperature)
         best: tuple[BaseModel, list[Problem]] | None = None
@@ -142,7 +159,10 @@ class Composer:
             counter = _TokenCounter(self.progress, spec.name)
             try:
                 completion = self.backend.chat(
-                    messages, params=_retry_params(base, attempt, self.seed), schema=spec.schema(), on_token=counter
+                    messages,
+                    params=_retry_params(base, attempt, self.seed),
+                    schema=spec.schema(),
+                    on_token=counter,
                 )
             except LLMError as err:
                 raise GenerationError(f"section {spec.name!r}: {err}") from err
@@ -151,9 +171,23 @@ class Composer:
             stats.generated_tokens += completion.generated_tokens
             parsed = _parse(spec, completion.text)
             if isinstance(parsed, str):
-                last_error = parsed + (" (hit the token limit)" if completion.finish_reason == "length" else "")
+                last_error = parsed + (
+                    " (hit the token limit)" if completion.finish_reason == "length" else ""
+                )
+                log.info("%s attempt %d: %s", spec.name, attempt + 1, last_error)
                 continue
             problems = self._problems(spec, parsed)
+            for problem in problems:
+                log.info("%s attempt %d: %s", spec.name, attempt + 1, problem)
+            if problems:
+                # Dropping the offending sentences is cheaper than another generation (~10 s),
+                # and is accepted when what remains still fills the schema and passes every check.
+                repaired = _drop_flagged(spec, parsed, problems)
+                if repaired is not None and not self._problems(spec, repaired):
+                    kinds = sorted({p.kind.replace("_", " ") for p in problems})
+                    removed = f"removed {len(problems)} sentence(s) that failed checks"
+                    self.notes.append(f"{spec.name}: {removed} ({', '.join(kinds)})")
+                    parsed, problems = repaired, []
             if best is None or len(problems) < len(best[1]):
                 best = (parsed, problems)
             if not problems:
@@ -174,6 +208,16 @@ class Composer:
             s for path, sents in flatten(spec, output).items() if path not in _UNCHECKED_FIELDS for s in sents
         )
         return output
+
+    def _instruction(self, spec: SectionSpec) -> str:
+        """The section's instruction, plus the sentences it must not repeat (they change per briefing,
+        so they go after the cached article prefix)."""
+        if not spec.avoid_repeats or not self.accepted:
+            return spec.instruction
+        already = "\n".join(f"- {s}" for s in self.accepted[:6])
+        return (
+            f"{spec.instruction}\nThese sentences are already in the briefing; do not repeat them:\n{already}"
+        )
 
     def _problems(self, spec: SectionSpec, output: BaseModel) -> list[Problem]:
         fields = {p: s for p, s in flatten(spec, output).items() if p not in _UNCHECKED_FIELDS}

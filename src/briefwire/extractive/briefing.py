@@ -6,7 +6,7 @@ import re
 import time
 
 from briefwire.errors import ConfigError, InputError
-from briefwire.extractive.annotate import MODEL, annotate, load_model
+from briefwire.extractive.annotate import annotate, load_model
 from briefwire.extractive.ranking import Ranking, score_sentences, select_ranked, word_count
 from briefwire.model import Article, Briefing, Claim, Evidence, GroundingSummary, RunStats, Source
 from briefwire.text import normalize_space, split_sentences
@@ -35,9 +35,12 @@ def extractive_briefing(article: Article, *, n_points: int = 4) -> Briefing:
 
     Every key point is a sentence of ``split_sentences(article.text)``, returned in
     source order with a supported claim whose evidence is that very sentence.
+    ``article.warnings`` are left to the caller (pipeline.brief puts them first in the notes).
     """
     if not MIN_POINTS <= n_points <= MAX_POINTS:
-        raise ConfigError(f"The extractive engine writes {MIN_POINTS} to {MAX_POINTS} key points, not {n_points}.")
+        raise ConfigError(
+            f"The extractive engine writes {MIN_POINTS} to {MAX_POINTS} key points, not {n_points}."
+        )
     started = time.perf_counter()
     sentences = split_sentences(article.text)
     if not sentences:
@@ -46,7 +49,9 @@ def extractive_briefing(article: Article, *, n_points: int = 4) -> Briefing:
 
     ranking = score_sentences(sentences, title)
     chosen = select_ranked(ranking, n_points)
-    snippets = ([title] if title else []) + [sentences[i] for i in _annotation_order(sentences, ranking, chosen)]
+    snippets = ([title] if title else []) + [
+        sentences[i] for i in _annotation_order(sentences, ranking, chosen)
+    ]
     entities, key_phrases = annotate(snippets, " ".join(sentences))
 
     claims = [
@@ -66,7 +71,9 @@ def extractive_briefing(article: Article, *, n_points: int = 4) -> Briefing:
         notes.append(TITLE_NOTE)
     else:
         headline, shortened = shorten_headline(sentences[0])
-        reason = "opening words of the article's first sentence" if shortened else "first sentence of the article"
+        reason = (
+            "opening words of the article's first sentence" if shortened else "first sentence of the article"
+        )
         claims.insert(
             0,
             Claim(
@@ -81,7 +88,6 @@ def extractive_briefing(article: Article, *, n_points: int = 4) -> Briefing:
         notes.append(f"The article has no title: the headline is the {reason}.")
     if len(chosen) < MIN_POINTS:
         notes.append(f"The article is too short for more than {len(chosen)} key point(s).")
-    notes.extend(article.warnings)
 
     return Briefing(
         engine="extractive",
@@ -93,7 +99,8 @@ def extractive_briefing(article: Article, *, n_points: int = 4) -> Briefing:
         claims=claims,
         grounding=GroundingSummary(checked=len(claims), supported=len(claims)),
         notes=notes,
-        run=RunStats(backend="extractive", model=MODEL, total_seconds=time.perf_counter() - started),
+        # The names pipeline.brief looks a stored extractive briefing up by.
+        run=RunStats(backend="none", model="extractive", total_seconds=time.perf_counter() - started),
     )
 
 

@@ -14,7 +14,7 @@ from briefwire.errors import InputError
 from briefwire.ingest.decode import looks_like_feed
 from briefwire.ingest.feed import FEED_MEDIA_TYPES, FEED_SUFFIXES, feed_items
 from briefwire.ingest.fetch import fetch_url
-from briefwire.ingest.items import InputItem, looks_like_url, slugify, unique_ids, url_slug
+from briefwire.ingest.items import InputItem, is_web_url, looks_like_url, slugify, unique_ids, url_slug
 from briefwire.ingest.load import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
@@ -92,8 +92,8 @@ def _jsonl_article(record: dict[str, Any], *, name: str, limits: _Limits) -> Art
     elif isinstance(html, str):
         article = article_from_html(html, name=name, article_id=None, url=metadata.get("url"))
     elif isinstance(url, str):
-        if not url.lower().startswith(("http://", "https://")):
-            raise InputError(f"{name} has a url that is not an http or https URL: {url}")
+        if not is_web_url(url):
+            raise InputError(f"{name} has a url field that is not an http or https URL ({url}).")
         article = limits.load(url)
     else:
         raise InputError(f"{name} has none of the fields text, html or url.")

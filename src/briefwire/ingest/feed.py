@@ -8,7 +8,7 @@ from typing import Any
 
 from briefwire.errors import InputError
 from briefwire.ingest.htmltext import html_fragment_text
-from briefwire.ingest.items import InputItem, looks_like_url, slugify, url_slug
+from briefwire.ingest.items import InputItem, is_web_url, looks_like_url, slugify, url_slug
 from briefwire.ingest.load import load_article
 from briefwire.ingest.plaintext import tidy_text
 from briefwire.model import Article
@@ -18,11 +18,6 @@ FEED_MEDIA_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "ap
 FEED_SUFFIXES = frozenset({".rss", ".atom"})
 # Below this the feed carries a teaser; the entry's link is fetched for the full story.
 MIN_FEED_WORDS = 50
-
-
-def _is_web_url(value: str) -> bool:
-    # A relative or file: link must never be read as a local path, least of all in the web app.
-    return looks_like_url(value) and value.lower().startswith(("http://", "https://"))
 
 
 def _entry_id(entry: Any, n: int) -> str:
@@ -54,7 +49,7 @@ def _entry_text(entry: Any) -> str:
 def _entry_item(entry: Any, n: int, *, allow_private: bool, timeout: float, max_bytes: int) -> InputItem:
     item_id = _entry_id(entry, n)
     link = entry.get("link", "")
-    link = link if _is_web_url(link) else None
+    link = link if is_web_url(link) else None
     meta = {
         "title": normalize_space(entry.get("title", "")) or None,
         "author": entry.get("author") or None,

@@ -63,8 +63,8 @@ def _forbidden_kind(ip: IPAddress) -> str | None:
         ("is_loopback", "loopback"),
         ("is_link_local", "link-local"),
         ("is_multicast", "multicast"),
+        ("is_reserved", "reserved"),  # before is_private, which also covers 240.0.0.0/4
         ("is_private", "private"),
-        ("is_reserved", "reserved"),
     ):
         if getattr(ip, attribute):
             return kind
@@ -84,7 +84,7 @@ def _public_address(url: httpx.URL, shown: str) -> IPAddress:
     try:
         addresses = _resolve(host, url.port or (443 if url.scheme == "https" else 80))
     except (socket.gaierror, UnicodeError) as exc:
-        raise InputError(f"Could not resolve the host {host} in {shown}.") from exc
+        raise InputError(f"Could not resolve the host name {host} while fetching {shown}.") from exc
     for ip in addresses:
         kind = _forbidden_kind(ip)
         if kind:
@@ -104,15 +104,20 @@ def _parse_url(url: str, shown: str) -> httpx.URL:
     return parsed
 
 
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def _build_request(client: httpx.Client, url: httpx.URL, *, allow_private: bool, shown: str) -> httpx.Request:
     if allow_private:
         return client.build_request("GET", url)
     ip = _public_address(url, shown)
-    try:
-        ipaddress.ip_address(url.host)
-        return client.build_request("GET", url)  # already a literal address: nothing to pin
-    except ValueError:
-        pass
+    if _is_ip_literal(url.host):
+        return client.build_request("GET", url)  # nothing to pin
     # Pin the checked address; Host and SNI keep the name so virtual hosts and TLS still work.
     extensions = {"sni_hostname": url.raw_host.decode("ascii")} if url.scheme == "https" else {}
     return client.build_request(
@@ -141,7 +146,7 @@ def _http_errors(url: str, host: str, timeout: float) -> Iterator[None]:
         raise InputError(f"Fetching {url} timed out after {timeout:g} seconds.") from exc
     except httpx.ConnectError as exc:
         if _caused_by_dns(exc):
-            raise InputError(f"Could not resolve the host {host} in {url}.") from exc
+            raise InputError(f"Could not resolve the host name {host} while fetching {url}.") from exc
         raise InputError(f"Could not connect to {url} ({exc}).") from exc
     except httpx.HTTPError as exc:
         raise InputError(f"Could not fetch {url} ({exc or type(exc).__name__}).") from exc

@@ -51,6 +51,11 @@ def looks_like_url(value: str) -> bool:
     return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value) is not None
 
 
+def is_web_url(value: str) -> bool:
+    """http(s) only: a relative or file: link from a feed or JSONL must never be read as a local path."""
+    return value.lower().startswith(("http://", "https://"))
+
+
 def unique_ids(items: Iterable[InputItem]) -> Iterator[InputItem]:
     """Rename repeated ids to id-2, id-3, ... so no two items of one batch share an output file."""
     seen: set[str] = set()

@@ -7,7 +7,8 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0 and C1 controls other than tab and newline: debris of bad encodings, never text.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _ATX_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")

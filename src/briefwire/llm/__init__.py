@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
 
-__all__ = ["Backend", "BackendConfig", "Completion", "GenerationParams", "LLMError", "Message", "make_backend"]
+__all__ = [
+    "Backend",
+    "BackendConfig",
+    "Completion",
+    "GenerationParams",
+    "LLMError",
+    "Message",
+    "make_backend",
+]
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,9 @@ def request_body(
     return body
 
 
-def completion_from_response(data: dict[str, Any], text: str | None = None, seconds: float = 0.0) -> Completion:
+def completion_from_response(
+    data: dict[str, Any], text: str | None = None, seconds: float = 0.0
+) -> Completion:
     """Token accounting from llama.cpp ``timings`` when present, else OpenAI ``usage``."""
     if "error" in data:
         raise LLMError(f"the model server returned an error: {data['error']}")
@@ -160,7 +162,9 @@ class EmbeddedBackend:
 
     @classmethod
     def from_config(cls, config: Any) -> EmbeddedBackend:
-        return cls(config.model_path, threads=config.threads, parallel=config.parallel, context=config.context)
+        return cls(
+            config.model_path, threads=config.threads, parallel=config.parallel, context=config.context
+        )
 
     def chat(
         self,

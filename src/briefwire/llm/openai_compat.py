@@ -41,7 +41,9 @@ class OpenAICompatBackend:
         self._client = httpx.Client(timeout=timeout, headers=headers)
         self.model = model or self._first_model()
         # OpenAI's API answers 400 to unknown sampling fields; local servers take them.
-        self._extensions = "api.openai.com" not in base if sampling_extensions is None else sampling_extensions
+        self._extensions = (
+            "api.openai.com" not in base if sampling_extensions is None else sampling_extensions
+        )
 
     @classmethod
     def from_config(cls, config: Any) -> OpenAICompatBackend:
@@ -50,10 +52,11 @@ class OpenAICompatBackend:
 
     def _first_model(self) -> str:
         data = self._request("GET", "/models")
-        models = data.get("data") or []
+        models = data.get("data") or data.get("models") or []
         if not models:
             raise ConfigError(f"{self.base_url} lists no models; pass --llm-model")
-        return str(models[0]["id"])
+        first = models[0]
+        return str(first.get("id") or first.get("model") or first.get("name"))
 
     def _request(self, method: str, path: str, body: dict | None = None) -> dict[str, Any]:
         try:
@@ -64,7 +67,9 @@ class OpenAICompatBackend:
             raise LLMError(f"the model server answered HTTP {resp.status_code}: {resp.text[:300]}")
         return resp.json()
 
-    def _body(self, messages: list[Message], params: GenerationParams, schema: dict | None, stream: bool) -> dict:
+    def _body(
+        self, messages: list[Message], params: GenerationParams, schema: dict | None, stream: bool
+    ) -> dict:
         body = request_body(messages, params, schema, stream=stream)
         body["model"] = self.model
         if stream:

@@ -63,7 +63,9 @@ def _stamp_matches(model: Path, stamp: Path) -> bool:
 
 def _write_stamp(model: Path, stamp: Path) -> None:
     st = model.stat()
-    stamp.write_text(json.dumps({"sha256": DEFAULT_MODEL_SHA256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}))
+    stamp.write_text(
+        json.dumps({"sha256": DEFAULT_MODEL_SHA256, "size": st.st_size, "mtime_ns": st.st_mtime_ns})
+    )
 
 
 def _sha256_of(path: Path) -> str:

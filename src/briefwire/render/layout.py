@@ -139,19 +139,19 @@ def has_note(claim: Claim) -> bool:
 
 
 _VERDICTS = {
-    "supported": "Supported by the source:",
-    "opinion": "Opinion; related source text:",
-    "unsupported": "Not supported by the source",
-    "contradicted": "Contradicted by the source",
+    "supported": ("Supported by the source", "Supported by the source:"),
+    "opinion": ("Opinion, not a factual claim.", "Opinion, not a factual claim; related source text:"),
+    "unsupported": ("Not supported by the source", ""),
+    "contradicted": ("Contradicted by the source", ""),
 }
 
 
 def note_heading(claim: Claim) -> str:
     """First line of a claim's note: the verdict, with the checker's reasons for a flag."""
-    verdict = _VERDICTS[claim.label]
+    bare, with_quotes = _VERDICTS[claim.label]
     if claim.label not in FLAGGED:
-        return verdict
-    return f"{verdict}: {'; '.join(claim.reasons)}." if claim.reasons else f"{verdict}."
+        return with_quotes if claim.evidence else bare
+    return f"{bare}: {'; '.join(claim.reasons)}." if claim.reasons else f"{bare}."
 
 
 EVIDENCE_HEADINGS = {"unsupported": "Closest source text:", "contradicted": "Conflicting source text:"}

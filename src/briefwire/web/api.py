@@ -105,7 +105,9 @@ def rate_limit(request: Request) -> None:
 
 
 @router.post("/briefings", status_code=202, response_model=JobCreated, dependencies=[Depends(rate_limit)])
-def submit_briefing(body: BriefingRequest, response: Response, svc: BriefingService = Depends(service)) -> Any:
+def submit_briefing(
+    body: BriefingRequest, response: Response, svc: BriefingService = Depends(service)
+) -> Any:
     """Queue a briefing; poll the returned job (or stream its events) until it is done."""
     article = build_article(
         svc.settings, text=body.text, html=body.html, url=body.url, title=body.title
@@ -120,7 +122,11 @@ def submit_briefing(body: BriefingRequest, response: Response, svc: BriefingServ
     job, created = svc.submit(article, options)
     response.headers["Location"] = f"/api/jobs/{job.id}"
     return JobCreated(
-        id=job.id, status=job.status, created=created, job_url=f"/api/jobs/{job.id}", page_url=f"/jobs/{job.id}"
+        id=job.id,
+        status=job.status,
+        created=created,
+        job_url=f"/api/jobs/{job.id}",
+        page_url=f"/jobs/{job.id}",
     )
 
 
@@ -163,7 +169,9 @@ async def job_events(job_id: str, request: Request, svc: BriefingService = Depen
 )
 def get_briefing(
     briefing_id: str,
-    format: Literal["json", "md", "html"] = Query("json", description="json, md (Markdown) or html (a page)."),
+    format: Literal["json", "md", "html"] = Query(
+        "json", description="json, md (Markdown) or html (a page)."
+    ),
     svc: BriefingService = Depends(service),
 ) -> Any:
     briefing = svc.briefing(briefing_id)
@@ -176,7 +184,9 @@ def get_briefing(
 
 @router.get("/archive", response_model=ArchiveResponse)
 def archive(
-    q: str | None = Query(None, max_length=500, description="Full-text search; empty lists recent briefings."),
+    q: str | None = Query(
+        None, max_length=500, description="Full-text search; empty lists recent briefings."
+    ),
     limit: int = Query(20, ge=1, le=200),
     svc: BriefingService = Depends(service),
 ) -> Any:

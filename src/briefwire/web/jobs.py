@@ -195,6 +195,17 @@ class JobProgress:
         self._on_boundary(self.snapshot())
 
 
+def planned_sections(request: dict[str, Any]) -> list[str]:
+    """The sections a job will report progress for: the LLM engine writes them one by one; the
+    extractive engine does everything in one quick step and reports none."""
+    options = request.get("options", {})
+    return list(options.get("sections") or []) if options.get("engine", "llm") == "llm" else []
+
+
+def initial_progress(request: dict[str, Any]) -> dict[str, Any]:
+    return {"current": None, "sections": [_section(n) for n in planned_sections(request)], "version": 0}
+
+
 def _section(name: str) -> dict[str, Any]:
     return {"name": name, "status": "pending", "generated": 0, "tokens_per_second": 0.0, "seconds": 0.0}
 
@@ -253,8 +264,9 @@ class JobRunner:
                 self._run(job)
 
     def _run(self, job: Job) -> None:
-        sections = list(job.request.get("options", {}).get("sections") or [])
-        progress = JobProgress(sections, lambda snap: self.jobs.save_progress(job.id, snap))
+        progress = JobProgress(
+            planned_sections(job.request), lambda snap: self.jobs.save_progress(job.id, snap)
+        )
         with self._live_lock:
             self._live[job.id] = progress
         try:

@@ -12,11 +12,11 @@ from fastapi.templating import Jinja2Templates
 
 from briefwire.errors import InputError
 from briefwire.options import SECTIONS
+from briefwire.render.layout import EVIDENCE_HEADINGS, FLAGGED, evidence_origin, layout, note_heading
 from briefwire.web.api import rate_limit, service
 from briefwire.web.inputs import build_article, build_options, download
 from briefwire.web.security import safe_next, set_session_cookie, token_matches
 from briefwire.web.service import BriefingService
-from briefwire.web.views import FLAGGED, build_view, safe_url
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,8 +26,14 @@ _env = jinja2.Environment(
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
-_env.filters["safe_url"] = safe_url
-_env.globals.update(SECTIONS=SECTIONS, FLAGGED=FLAGGED)
+# The briefing page walks the same layout as the Markdown and HTML renderers.
+_env.globals.update(
+    SECTIONS=SECTIONS,
+    FLAGGED=FLAGGED,
+    EVIDENCE_HEADINGS=EVIDENCE_HEADINGS,
+    evidence_origin=evidence_origin,
+    note_heading=note_heading,
+)
 templates = Jinja2Templates(env=_env)
 
 SECTION_TITLES = {
@@ -50,7 +56,6 @@ FORM_DEFAULTS: dict[str, Any] = {
 
 
 def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    context.setdefault("token_required", bool(request.app.state.settings.token))
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
@@ -99,7 +104,11 @@ def submit_form(
             svc.settings, text=text.strip() or None, url=url.strip() or None, upload=upload, title=title
         )
         options = build_options(
-            sections=sections or [], unsupported=unsupported, temperature=temperature, seed=seed, engine=engine
+            sections=sections or [],
+            unsupported=unsupported,
+            temperature=temperature,
+            seed=seed,
+            engine=engine,
         )
     except InputError as err:
         return page(request, "new.html", 400, form=form, section_titles=SECTION_TITLES, error=str(err))
@@ -130,7 +139,19 @@ def briefing_page(request: Request, briefing_id: str, svc: BriefingService = Dep
     briefing = svc.briefing(briefing_id)
     if briefing is None:
         raise HTTPException(404, "No such briefing.")
-    return page(request, "briefing.html", view=build_view(briefing), briefing_id=briefing_id)
+    doc = layout(briefing)
+    return page(
+        request,
+        "briefing.html",
+        doc=doc,
+        briefing_id=briefing_id,
+        title="".join(s.text for s in doc.headline) if doc.headline else briefing.source.title or "Briefing",
+        claims=briefing.claims,
+        background=briefing.background,
+        flagged=sum(1 for c in briefing.claims if c.label in FLAGGED),
+        run=briefing.run,
+        engine=briefing.engine,
+    )
 
 
 @router.get("/archive", response_class=HTMLResponse)
@@ -161,7 +182,7 @@ def login(
     expected = request.app.state.settings.token
     if not expected:
         return RedirectResponse("/", status_code=303)
-    # Counted against the same per-client budget as submissions, which slows guessing.
+    # A per-client limit on attempts makes guessing the token by brute force impractical.
     request.app.state.login_limiter.check(request)
     if not token_matches(token, expected):
         return login_page(request, error="That token is not right.", next_path=next)

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from starlette.datastructures import URL, Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -60,8 +60,15 @@ def set_session_cookie(response: Response, token: str, request: Request) -> None
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site paths after login: "//evil.example" or "/\\evil" would leave the site."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only same-site paths after login: "//evil.example" or "/\\evil" would leave the site, and
+    control characters have no business in a Location header."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(c) < 32 or ord(c) == 127 for c in target)
+    ):
         return "/"
     return target
 
@@ -101,7 +108,8 @@ class TokenAuth:
             # Trade the token in the address bar for a cookie, then drop it from the URL (history,
             # referrers, server logs).
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-            response = Response(status_code=303, headers={"Location": path + ("?" + urlencode(rest) if rest else "")})
+            location = quote(path) + ("?" + urlencode(rest) if rest else "")
+            response = Response(status_code=303, headers={"Location": location})
             set_session_cookie(response, self.token, request)
             return response
         if path.startswith("/api/") or path in ("/openapi.json",):
@@ -192,7 +200,9 @@ class SecurityHeaders:
                 if not exempt:
                     headers.setdefault("Content-Security-Policy", CSP)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "no-referrer")
+                # Not "no-referrer": with it Chromium sends "Origin: null" on our own form posts,
+                # which SameOriginPosts must refuse. Other sites still get no referrer.
+                headers.setdefault("Referrer-Policy", "same-origin")
                 headers.setdefault("X-Frame-Options", "DENY")
             await send(message)
 

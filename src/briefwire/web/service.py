@@ -7,6 +7,7 @@ the same way and the tests can exercise the job logic without HTTP.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,10 @@ from briefwire.llm import Backend
 from briefwire.model import Article, Briefing
 from briefwire.options import BriefOptions
 from briefwire.store.base import Store
-from briefwire.web.jobs import Job, JobProgress, JobRunner, JobStore
+from briefwire.web.jobs import Job, JobProgress, JobRunner, JobStore, initial_progress
 from briefwire.web.settings import WebSettings
+
+log = logging.getLogger(__name__)
 
 
 def dedupe_key(article: Article, options: BriefOptions, backend_label: str) -> str:
@@ -48,6 +51,11 @@ class BriefingService:
     def close(self) -> None:
         self.closing = True
         self.runner.stop()
+        if self.runner.running:
+            # A worker is still inside a job: closing the model under it could crash the process,
+            # so leave it to process exit; the job stays "running" and resumes on the next start.
+            log.warning("a briefing job was still running at shutdown; it will resume on restart")
+            return
         with self._backend_lock:
             if self._backend is not None:
                 self._backend.close()
@@ -77,7 +85,7 @@ class BriefingService:
             "status": job.status,
             "briefing_id": job.briefing_id,
             "error": job.error,
-            "progress": live.snapshot() if live else job.progress,
+            "progress": live.snapshot() if live else job.progress or initial_progress(job.request),
             "title": job.request.get("article", {}).get("title"),
             "created_at": job.created_at,
             "updated_at": job.updated_at,
@@ -101,7 +109,9 @@ class BriefingService:
         if found:
             return found
         article_id = self.store.add_article(article)
-        return self.store.save_briefing(article_id, briefing, options.cache_key(), backend=backend, model=model)
+        return self.store.save_briefing(
+            article_id, briefing, options.cache_key(), backend=backend, model=model
+        )
 
     def _get_backend(self) -> Backend:
         with self._backend_lock:  # built once, by whichever worker needs it first

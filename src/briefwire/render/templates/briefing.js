@@ -28,7 +28,9 @@
       quote.appendChild(el("span", "origin", "(" + ev.origin + ")"));
       body.appendChild(quote);
     });
-    if (!claim.evidence.length) body.appendChild(el("p", "muted", "No source sentence recorded."));
+    if (!claim.evidence.length && claim.label !== "opinion") {
+      body.appendChild(el("p", "muted", "No source sentence recorded."));
+    }
     panel.hidden = false;
   }
 

@@ -8,7 +8,7 @@ function selectClaim(span) {
   document.querySelectorAll(`.claim[data-claim="${index}"]`).forEach((el) => el.classList.add("selected"));
   document.querySelectorAll(".evidence-detail").forEach((el) => { el.hidden = true; });
   const detail = document.getElementById(`claim-${index}`);
-  const placeholder = document.getElementById("evidence-body");
+  const placeholder = document.getElementById("evidence-empty");
   if (detail) {
     detail.hidden = false;
     if (placeholder) placeholder.hidden = true;
@@ -38,13 +38,15 @@ function setupBriefing() {
   }
 }
 
+const pretty = (name) => name.charAt(0).toUpperCase() + name.slice(1).replaceAll("_", " ");
+
 function renderSections(list, sections) {
   const rows = sections.map((s) => {
     const li = document.createElement("li");
     li.className = `section-progress ${s.status}`;
     li.dataset.name = s.name;
     for (const [cls, value] of [
-      ["name", s.name],
+      ["name", pretty(s.name)],
       ["state", s.status],
       ["tokens", s.generated ? `${s.generated} tokens` + (s.status === "running" && s.tokens_per_second ? ` · ${s.tokens_per_second} tok/s` : "") : ""],
     ]) {
@@ -63,8 +65,12 @@ function showJob(job) {
   box.dataset.status = job.status;
   document.getElementById("job-status").textContent = job.status;
   const current = job.progress && job.progress.current;
-  document.getElementById("job-current").textContent = current ? `— writing ${current}` : "";
-  renderSections(document.getElementById("job-sections"), (job.progress && job.progress.sections) || []);
+  document.getElementById("job-current").textContent = current ? `— writing ${current.replaceAll("_", " ")}` : "";
+  const sections = (job.progress && job.progress.sections) || [];
+  renderSections(document.getElementById("job-sections"), sections);
+  const bar = document.getElementById("job-bar");
+  bar.max = Math.max(sections.length, 1);
+  bar.value = job.status === "done" ? bar.max : sections.filter((s) => s.status === "done").length;
   const error = document.getElementById("job-error");
   error.hidden = !job.error;
   error.textContent = job.error || "";

@@ -1,0 +1,88 @@
+"""From findings (and the judge's yes-probability) to a support score and a label.
+
+The rule set is small on purpose, so an editor can follow any label back to its reasons:
+
+* lexical support = mean of the best sentence's and the whole evidence's coverage of the claim;
+* every finding multiplies it by a penalty (a name the source never mentions weighs most);
+* with the judge, score = (1 - JUDGE_WEIGHT) * that + JUDGE_WEIGHT * P(yes);
+* decisive findings cap the score below the threshold: the judge cannot overrule a new name;
+* score >= SUPPORT_THRESHOLD -> supported; else contradicted if a finding contradicts the
+  evidence, else unsupported; analytic sentences with no new fact become opinion.
+
+Thresholds and weights were picked on the dev split of bench/make_factuality_set.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from briefwire.ground.checks import Assessment
+from briefwire.model import Label
+
+PENALTIES = {
+    "entity_absent": 0.15,
+    "number_absent": 0.15,
+    "date_absent": 0.15,
+    "entity_elsewhere": 0.35,
+    "number_elsewhere": 0.35,
+    "date_elsewhere": 0.35,
+    "number_conflict": 0.1,
+    "date_conflict": 0.1,
+    "negation": 0.15,
+    "antonym": 0.2,
+    "role_swap": 0.2,
+    "splice": 0.5,
+}
+CONTRADICTIONS = {"number_conflict", "date_conflict", "negation", "antonym", "role_swap"}
+# A claim with any of these is never supported, whatever the judge says.
+DECISIVE = set(PENALTIES) - {"splice"}
+# Findings that, in an analytic sentence (a recommendation, a pro, a trend), still count: a fact
+# that the source never states or states differently.
+ANALYTIC_FAILURES = {"entity_absent", "number_absent", "date_absent", "number_conflict", "date_conflict"}
+
+SUPPORT_THRESHOLD = 0.5
+JUDGE_WEIGHT = 0.5
+DECISIVE_CAP = 0.3
+# Below this coverage the words the evidence lacks are listed among the reasons.
+REPORT_COVERAGE = 0.8
+
+
+@dataclass
+class Verdict:
+    label: Label
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def lexical_support(a: Assessment) -> float:
+    return 0.5 * a.cov1 + 0.5 * a.cov
+
+
+def support_score(a: Assessment, p_yes: float | None = None) -> float:
+    score = lexical_support(a)
+    for kind in a.kinds:
+        score *= PENALTIES.get(kind, 1.0)
+    if p_yes is not None:
+        score = (1 - JUDGE_WEIGHT) * score + JUDGE_WEIGHT * p_yes
+    if a.kinds & DECISIVE:
+        score = min(score, DECISIVE_CAP)
+    return round(min(1.0, max(0.0, score)), 4)
+
+
+def decide(a: Assessment, p_yes: float | None = None, *, analytic: bool = False) -> Verdict:
+    score = support_score(a, p_yes)
+    reasons = [f.reason for f in a.findings]
+    if a.cov < REPORT_COVERAGE and a.missing:
+        reasons.append("not in evidence: " + ", ".join(f"'{w}'" for w in a.missing[:4]))
+    if p_yes is not None:
+        reasons.append(f"judge P(yes)={p_yes:.2f}")
+    kinds = a.kinds
+    if score >= SUPPORT_THRESHOLD and not kinds & DECISIVE:
+        return Verdict("supported", score, reasons)
+    if analytic and not kinds & ANALYTIC_FAILURES:
+        return Verdict("opinion", score, reasons)
+    # An opinion may well say "should not"; only its facts can contradict the source.
+    contradictions = CONTRADICTIONS - ({"negation", "antonym", "role_swap"} if analytic else set())
+    if kinds & contradictions:
+        return Verdict("contradicted", score, reasons)
+    return Verdict("unsupported", score, reasons)

@@ -1,0 +1,267 @@
+"""Composition logic with a scripted backend: schemas, retries, repairs, errors, prompt layout."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from briefwire.compose.composer import MAX_ATTEMPTS, Composer, compose
+from briefwire.compose.quality import SourceText, is_cut_off, near_duplicate, problems_in
+from briefwire.compose.sections import SPECS, KeyPointsOut
+from briefwire.errors import GenerationError
+from briefwire.llm.fake import FakeBackend
+from briefwire.model import Article
+
+ARTICLE = Article(
+    title="Port of Harwick reopens after storm",
+    text=(
+        "The Port of Harwick reopened on Monday after a three-day closure caused by Storm Elin. "
+        'Harbour master Jane Okafor said "the quays are safe again" after engineers inspected them.\n\n'
+        "About 40 ships had been waiting offshore. The closure cost local businesses an estimated £2m a day, "
+        "according to the Harwick Chamber of Commerce.\n\n"
+        "Forecasters expect calmer weather for the rest of the week."
+    ),
+)
+
+GOOD = {
+    "headline": {"headline": "Harwick port reopens after three-day storm closure"},
+    "key_points": {
+        "key_points": [
+            "The Port of Harwick reopened on Monday after Storm Elin closed it for three days.",
+            "Engineers inspected the quays before the harbour master declared them safe.",
+            "The shutdown cost local firms about £2m a day, the chamber of commerce estimates.",
+        ]
+    },
+    "narrative": {
+        "paragraphs": [
+            "Ships are moving again at Harwick. The port spent three days shut while Storm Elin "
+            "battered the coast and kept every crane idle.",
+            "Before anything sailed, engineers walked every quay looking for damage. Only then did "
+            "the harbour master give the all-clear.",
+            "Around forty vessels had idled offshore in the meantime. Local traders counted the cost "
+            "at roughly two million pounds daily.",
+        ],
+        "key_takeaway": "A short storm closure showed how much the town depends on its port.",
+    },
+    "deep_dive.context": {
+        "title": "Why a three-day closure hurt Harwick",
+        "context": [
+            "Harwick relies on shipping for much of its trade. A closure of even a few days ripples through "
+            "warehouses, hauliers and shops that wait for goods."
+        ],
+    },
+    "deep_dive.outlook": {
+        "resolutions": [
+            "Operators may clear the backlog of waiting ships within days.",
+            "Insurers could review storm cover for the quays.",
+        ],
+        "practical_steps": [
+            "Businesses can plan extra storage before storm season.",
+            "Hauliers can reschedule collections with the port.",
+        ],
+        "trends": [
+            "Storm closures may become more frequent as weather grows harsher.",
+            "Ports are investing more in quay inspections.",
+        ],
+    },
+    "deep_dive.assessment": {
+        "pros": ["The inspection put safety first.", "Clear communication kept traders informed."],
+        "cons": ["Traders lost money every day of the closure.", "Ships faced long waits offshore."],
+        "recommendations": [
+            "Local officials should publish a storm response plan.",
+            "Businesses should budget for short closures.",
+        ],
+    },
+}
+
+
+def scripted(overrides: dict[str, list[object]] | None = None) -> FakeBackend:
+    """Answers by section (found from the instruction), with optional per-section answer queues."""
+    queues = {name: list(answers) for name, answers in (overrides or {}).items()}
+    by_output = {spec.output.__name__: spec.name for spec in SPECS}
+
+    def respond(messages, schema):
+        name = by_output[schema["title"]]
+        if queues.get(name):
+            return queues[name].pop(0)
+        return GOOD[name]
+
+    return FakeBackend(responder=respond)
+
+
+def run(backend: FakeBackend, sections=("headline", "key_points", "narrative", "deep_dive")):
+    composer = Composer(backend, ARTICLE, seed=7)
+    return composer, compose(composer, sections)
+
+
+def test_full_briefing_from_valid_answers():
+    composer, (headline, key_points, narrative, deep_dive) = run(scripted())
+    assert headline == GOOD["headline"]["headline"]
+    assert len(key_points) == 3
+    assert narrative is not None and len(narrative.paragraphs) == 3
+    assert deep_dive is not None and deep_dive.title.startswith("Why")
+    assert deep_dive.pros and deep_dive.cons and deep_dive.recommendations
+    assert [s.name for s in composer.stats] == [spec.name for spec in SPECS]
+    assert all(s.attempts == 1 for s in composer.stats)
+    assert composer.notes == []
+
+
+def test_prompt_layout_article_first_instruction_last():
+    backend = scripted()
+    run(backend)
+    prefixes = set()
+    for call in backend.calls:
+        user = call["messages"][-1]["content"]
+        head, _, task = user.partition("\n\nTASK:\n")
+        prefixes.add(head)
+        assert "three-day closure caused by Storm Elin" in head
+        assert "three-day closure caused by Storm Elin" not in task
+    # Every call shares one byte-identical article prefix: the KV cache can serve it.
+    assert len(prefixes) == 1
+    # Straight quotes reach the model as typographic ones (no JSON escaping needed).
+    assert "“the quays are safe again”" in prefixes.pop()
+
+
+def test_every_call_is_schema_constrained_and_bounded():
+    backend = scripted()
+    run(backend)
+    for call in backend.calls:
+        assert call["schema"] is not None
+        assert call["params"].max_tokens > 0
+        assert call["params"].repeat_penalty > 1.0
+
+
+def test_sections_subset_only_calls_those():
+    backend = scripted()
+    _, (headline, key_points, narrative, deep_dive) = run(backend, sections=("key_points",))
+    assert headline is None and narrative is None and deep_dive is None
+    assert len(key_points) == 3
+    assert len(backend.calls) == 1
+
+
+def test_truncated_json_is_retried_with_another_seed():
+    truncated = '{"key_points": ["The Port of Harwick reopened on Monday after'
+    backend = scripted({"key_points": [truncated]})
+    composer, (_, key_points, _, _) = run(backend, sections=("key_points",))
+    assert len(key_points) == 3
+    assert composer.stats[0].attempts == 2
+    seeds = [c["params"].seed for c in backend.calls]
+    assert seeds[0] != seeds[1]
+
+
+def test_invalid_output_every_time_names_the_section():
+    backend = scripted({"key_points": ["not json"] * MAX_ATTEMPTS})
+    with pytest.raises(GenerationError, match=r"key_points.*3 attempts.*invalid or truncated JSON"):
+        run(backend, sections=("key_points",))
+
+
+def test_schema_violation_is_reported():
+    too_few = {"key_points": ["Only one key point here, which is not enough."]}
+    backend = scripted({"key_points": [too_few] * MAX_ATTEMPTS})
+    with pytest.raises(GenerationError, match="schema violation"):
+        run(backend, sections=("key_points",))
+
+
+def test_copied_narrative_is_retried_then_accepted_when_rewritten():
+    copy = {
+        "paragraphs": [
+            "The Port of Harwick reopened on Monday after a three-day closure caused by Storm Elin.",
+            "About 40 ships had been waiting offshore and engineers inspected the quays.",
+            "Forecasters expect calmer weather for the rest of the week and trade will resume.",
+        ],
+        "key_takeaway": "The port is open again after the storm passed through.",
+    }
+    backend = scripted({"narrative": [copy]})
+    composer, (_, _, narrative, _) = run(backend, sections=("narrative",))
+    assert narrative is not None
+    assert narrative.paragraphs == GOOD["narrative"]["paragraphs"]
+    assert composer.stats[0].attempts == 2
+    # The retry uses stricter repetition settings.
+    first, second = (c["params"] for c in backend.calls)
+    assert second.repeat_penalty > first.repeat_penalty
+
+
+def test_duplicate_sentence_is_dropped_without_a_retry():
+    kp = GOOD["key_points"]["key_points"]
+    dup_narrative = {
+        "paragraphs": [
+            *GOOD["narrative"]["paragraphs"][:2],
+            GOOD["narrative"]["paragraphs"][2] + " " + kp[2],
+        ],
+        "key_takeaway": GOOD["narrative"]["key_takeaway"],
+    }
+    backend = scripted({"narrative": [dup_narrative]})
+    composer, (_, _, narrative, _) = run(backend, sections=("key_points", "narrative"))
+    assert narrative is not None
+    assert kp[2] not in " ".join(narrative.paragraphs)
+    assert composer.stats[-1].attempts == 1
+    assert any("duplicate" in n for n in composer.notes)
+
+
+def test_later_sections_are_told_what_not_to_repeat():
+    backend = scripted()
+    run(backend)
+    narrative_call = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeOut")
+    task = narrative_call["messages"][-1]["content"].split("TASK:")[1]
+    assert "do not repeat" in task
+    assert GOOD["key_points"]["key_points"][0] in task
+
+
+def test_run_stats_sum_attempts():
+    truncated = '{"key_points": ['
+    backend = scripted({"key_points": [truncated]})
+    composer, _ = run(backend, sections=("key_points",))
+    stats = composer.stats[0]
+    assert stats.attempts == 2
+    assert stats.generated_tokens == sum(len(str(x).split()) for x in [truncated]) + len(
+        __import__("json").dumps(GOOD["key_points"]).split()
+    )
+
+
+# -- content checks -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cut"),
+    [
+        ("The port reopened on Monday.", False),
+        ("He said it was “safe again.”", False),
+        ("The plan covers both the.", True),
+        ("The plan covers", True),
+        ("He said “the quays are safe.", True),
+    ],
+)
+def test_cut_off_detection(sentence, cut):
+    assert is_cut_off(sentence) is cut
+
+
+def test_near_duplicates():
+    assert near_duplicate(
+        "The port reopened on Monday after the storm.", "On Monday the port reopened after the storm."
+    )
+    assert not near_duplicate("The port reopened on Monday.", "Forecasters expect calmer weather this week.")
+
+
+def test_copy_detection_uses_long_shared_runs():
+    source = SourceText.of(ARTICLE.text)
+    assert source.copied_sentence(
+        "The Port of Harwick reopened on Monday after a three-day closure caused by Storm Elin."
+    )
+    assert not source.copied_sentence("Ships are moving again at Harwick after the storm.")
+
+
+def test_problems_in_reports_paths():
+    problems = problems_in(
+        {"key_points[0]": ["The port reopened."], "key_points[1]": ["The port reopened."]},
+    )
+    assert [(p.path, p.kind) for p in problems] == [("key_points[1]", "duplicate")]
+
+
+def test_schema_patterns_forbid_quotes_and_require_an_ending():
+    pattern = re.compile(KeyPointsOut.model_json_schema()["properties"]["key_points"]["items"]["pattern"])
+    assert pattern.match("The central bank cut rates to 4.5% on Thursday.")
+    assert not pattern.match('The minister said "no" to the plan on Thursday.')
+    assert not pattern.match("The central bank cut rates to 4.5% on Thursday and then")
+    # One sentence per key point: no full stop followed by a space.
+    assert not pattern.match("Rates fell sharply. Markets rallied on the news that day.")
