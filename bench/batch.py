@@ -42,7 +42,7 @@ def pick_articles(data: Path, count: int) -> list[Path]:
     return picked
 
 
-def run_once(files: list[Path], slots: int, work: Path) -> dict:
+def run_once(files: list[Path], slots: int, work: Path, options: BriefOptions) -> dict:
     """Brief ``files`` with ``slots`` parallel slots; returns the measured figures."""
     config = BackendConfig.from_env(parallel=slots)
     load_start = time.perf_counter()
@@ -58,9 +58,7 @@ def run_once(files: list[Path], slots: int, work: Path) -> dict:
     out = work / f"out-{slots}"
     with SQLiteStore(work / f"store-{slots}.db") as store:  # fresh store: nothing is reused
         report = run_batch(
-            BatchConfig(
-                inputs=[str(inputs)], out_dir=out, fmt="json", options=BriefOptions(), parallel=slots
-            ),
+            BatchConfig(inputs=[str(inputs)], out_dir=out, fmt="json", options=options, parallel=slots),
             store=store,
             backend_factory=lambda: backend,
         )
@@ -97,9 +95,15 @@ def main() -> None:
     parser.add_argument("--slots", default="1,2,4", help="comma-separated slot counts; 1 is the baseline")
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--sections", help="comma-separated subset (default: all, the full pipeline)")
+    parser.add_argument("--no-judge", action="store_true", help="ground without the model's judge")
     args = parser.parse_args()
     slot_counts = sorted({int(s) for s in args.slots.split(",")} | {1})
     files = pick_articles(args.data, args.articles)
+    options = BriefOptions(llm_judge=not args.no_judge)
+    if args.sections:
+        options = options.model_copy(update={"sections": tuple(args.sections.split(","))})
+    print(f"options: {options.model_dump_json()}")
     print(
         f"{len(files)} articles from {args.data}/<topic>/:",
         *(f"  {f.parent.name}/{f.name}" for f in files),
@@ -112,7 +116,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="briefwire-bench-") as tmp:
         for slots in slot_counts:
             print(f"\n-- {slots} slot(s) …", flush=True)
-            runs.append(run_once(files, slots, Path(tmp)))
+            runs.append(run_once(files, slots, Path(tmp), options))
             print(json.dumps(runs[-1], indent=2), flush=True)
 
     base = runs[0]["generated_tokens_per_second"]
@@ -142,6 +146,7 @@ def main() -> None:
                     "command": " ".join([Path(sys.executable).name, *sys.argv]),
                     "machine": {"arch": platform.machine(), "cores": cores},
                     "articles": [f"{f.parent.name}/{f.name}" for f in files],
+                    "options": options.model_dump(),
                     "runs": runs,
                 },
                 indent=2,

@@ -48,19 +48,11 @@ WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 MONTHS = "January February March April June July August September October November December".split()
 NUMBER_WORDS = "two three four five six seven eight nine ten eleven twelve twenty fifty hundred".split()
 SYNONYMS = [  # function-word paraphrases that leave the meaning intact
-    (r"\bmore than\b", "over"),
-    (r"\bBut\b", "However,"),
-    (r"\bHowever,", "But"),
-    (r"\babout (?=[$£€\d])", "around "),
-    (r"\baround (?=[$£€\d])", "about "),
-    (r"\balthough\b", "though"),
-    (r"\bbecause\b", "as"),
-    (r"\bas well as\b", "and"),
-    (r"\bin order to\b", "to"),
-    (r"\bnearly\b", "almost"),
-    (r"\bwhile\b", "whereas"),
-    (r"\balso\s", ""),
-]
+    (r"\bmore than\b", "over"), (r"\bBut\b", "However,"), (r"\bHowever,", "But"),
+    (r"\babout (?=[$£€\d])", "around "), (r"\baround (?=[$£€\d])", "about "), (r"\balthough\b", "though"),
+    (r"\bbecause\b", "as"), (r"\bas well as\b", "and"), (r"\bin order to\b", "to"),
+    (r"\bnearly\b", "almost"), (r"\bwhile\b", "whereas"), (r"\balso\s", ""),
+]  # fmt: skip
 NUMBER_RE = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d,]*\.\d)")
 PRONOUNS = {"PRP", "PRP$", "WP", "WDT", "EX", "DT"}
 
@@ -209,7 +201,9 @@ def u_entity_extrinsic(sent: Doc, ctx: dict) -> str | None:
 
 def u_number(sent: Doc, ctx: dict) -> str | None:
     rng = ctx["rng"]
-    matches = [m for m in NUMBER_RE.finditer(sent.text) if not 1900 <= int(m.group(1).replace(",", "")) <= 2099]
+    matches = [
+        m for m in NUMBER_RE.finditer(sent.text) if not 1900 <= int(m.group(1).replace(",", "")) <= 2099
+    ]
     if matches:
         m = rng.choice(matches)
         whole = int(m.group(1).replace(",", ""))
@@ -298,10 +292,12 @@ def u_splice(sent: Doc, ctx: dict) -> str | None:
         osubj = next((c for c in v.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         if osubj is None or osubj.tag_ in PRONOUNS:
             continue
-        o0, o1 = subtree_span(osubj)
+        o1 = subtree_span(osubj)[1]
         if subj_words & {t.lower_ for t in other if t.is_alpha}:
             continue
-        pred_start = min([v.i, *[c.i for c in v.children if c.dep_ in {"aux", "auxpass", "neg"} and c.i > o1 - 1]])
+        pred_start = min(
+            [v.i, *[c.i for c in v.children if c.dep_ in {"aux", "auxpass", "neg"} and c.i > o1 - 1]]
+        )
         if pred_start < o1 or other[-1].text not in ".!?" or len(other) - pred_start < 4:
             continue
         subj_text = sent[s0:s1].text
@@ -309,21 +305,8 @@ def u_splice(sent: Doc, ctx: dict) -> str | None:
     return None
 
 
-GENERATORS = {
-    "copy": f_copy,
-    "stated": f_stated,
-    "reorder": f_reorder,
-    "drop_clause": f_drop_clause,
-    "synonym": f_synonym,
-    "fuse": f_fuse,
-    "entity_swap": u_entity_swap,
-    "entity_extrinsic": u_entity_extrinsic,
-    "number": u_number,
-    "date": u_date,
-    "negation": u_negation,
-    "role_swap": u_role_swap,
-    "splice": u_splice,
-}
+# "f_copy" -> "copy", "u_number" -> "number": every generator, keyed by its type.
+GENERATORS = {name[2:]: fn for name, fn in list(globals().items()) if name.startswith(("f_", "u_"))}
 
 
 def entity_pool(docs: list[Doc]) -> dict[str, list[str]]:
@@ -412,8 +395,10 @@ def main() -> None:
         counts = Counter(r["type"] for r in items)
         n_docs = len({r["article_id"] for r in items})
         faithful = sum(r["label"] for r in items)
-        print(f"{split}: {len(items)} claims from {n_docs} articles ({faithful} faithful, "
-              f"{len(items) - faithful} unfaithful) -> {path}")
+        print(
+            f"{split}: {len(items)} claims from {n_docs} articles ({faithful} faithful, "
+            f"{len(items) - faithful} unfaithful) -> {path}"
+        )
         for kind in FAITHFUL + UNFAITHFUL:
             print(f"  {kind:17s} {counts.get(kind, 0):5d}")
 

@@ -279,3 +279,14 @@ def test_sigkill_mid_run_then_rerun_leaves_exactly_one_complete_output_per_input
             "SELECT count(*), count(DISTINCT article_id), (SELECT count(*) FROM articles) FROM briefings"
         ).fetchone()
     assert tuple(per_article) == (total, total, total)
+
+
+def test_an_input_named_like_the_report_keeps_its_own_output(tmp_path: Path) -> None:
+    inputs = write_folder(tmp_path / "in", 1)
+    title, text = story(7)
+    (inputs / "batch-report.txt").write_text(f"{title}\n\n{text}\n")
+    out = tmp_path / "out"
+    report = run_batch(BatchConfig([str(inputs)], out, fmt="json", options=EXTRACTIVE))
+    assert report.ok
+    assert Briefing.model_validate_json((out / "batch-report-item.json").read_text()).source.title == title
+    assert read_report(out)["counts"]["written"] == 2

@@ -122,8 +122,9 @@ def brief(
     progress = progress or NullProgress()
     started = time.perf_counter()
     uses_model = backend is not None and options.engine == "llm"
-    backend_name = backend.name if uses_model else "extractive"  # type: ignore[union-attr]
-    model_name = backend.model if uses_model else ""  # type: ignore[union-attr]
+    # The same pair the briefing's run statistics carry, so any caller can find it again.
+    backend_name = backend.name if uses_model else "none"  # type: ignore[union-attr]
+    model_name = backend.model if uses_model else "extractive"  # type: ignore[union-attr]
     call_ids: list[str] = []
     if store is not None and not force:
         found = store.find_briefing(article.content_hash, options.cache_key(), backend_name, model_name)

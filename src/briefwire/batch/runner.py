@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal, Protocol
@@ -208,10 +208,14 @@ def _read_inputs(config: BatchConfig) -> list[tuple[str, Article | None, str | N
     from briefwire.ingest import iter_inputs
     from briefwire.ingest.items import InputItem, unique_ids
 
+    reserved = Path(REPORT_NAME).stem
+
     def every_item() -> Iterator[InputItem]:
         for spec in config.inputs:
             try:
-                yield from iter_inputs(spec, allow_private=config.allow_private)
+                for item in iter_inputs(spec, allow_private=config.allow_private):
+                    # An input named like the report must not have its output overwritten by it.
+                    yield replace(item, id=f"{item.id}-item") if item.id.lower() == reserved else item
             except BriefwireError as err:  # the input itself is unreadable: one failed item
                 yield InputItem(id=Path(spec).name or spec, article=None, error=str(err))
 

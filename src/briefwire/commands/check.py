@@ -19,7 +19,9 @@ LABEL_STYLE = {"supported": "green", "opinion": "cyan", "unsupported": "yellow",
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 
-def open_backend(no_llm: bool, model: str | None, llm_url: str | None, llm_model: str | None) -> Backend | None:
+def open_backend(
+    no_llm: bool, model: str | None, llm_url: str | None, llm_model: str | None
+) -> Backend | None:
     """The judge's backend (None with --no-llm): the embedded model unless --llm-url is given."""
     if no_llm:
         return None
@@ -91,8 +93,11 @@ def register(app: typer.Typer) -> None:
             table.add_column(col, overflow="fold")
         for i, c in enumerate(results, 1):
             evidence = ", ".join(
-                f"{e.sentence_id}" if e.source == "article" else f"{e.source}#{e.sentence_id}" for e in c.evidence
+                f"{e.sentence_id}" if e.source == "article" else f"{e.source}#{e.sentence_id}"
+                for e in c.evidence
             )
             style = LABEL_STYLE.get(c.label, "")
-            table.add_row(str(i), f"[{style}]{c.label}[/]", f"{c.score:.2f}", c.text, evidence, "; ".join(c.reasons))
+            table.add_row(
+                str(i), f"[{style}]{c.label}[/]", f"{c.score:.2f}", c.text, evidence, "; ".join(c.reasons)
+            )
         Console().print(table)

@@ -39,14 +39,18 @@ def register(app: typer.Typer) -> None:
         out.print(f"precision          {report.precision:.3f}   (unsupported class)", highlight=False)
         out.print(f"recall             {report.recall:.3f}   (unsupported claims caught)", highlight=False)
         out.print(f"F1                 {report.f1:.3f}", highlight=False)
-        out.print(f"false flag rate    {report.false_flag_rate:.3f}   (supported claims flagged)", highlight=False)
+        out.print(
+            f"false flag rate    {report.false_flag_rate:.3f}   (supported claims flagged)", highlight=False
+        )
         out.print(f"ROC AUC            {report.roc_auc:.3f}", highlight=False)
         out.print(
             f"speed              {report.claims_per_second:.1f} claims/s ({report.seconds:.2f} s, of which "
             f"{report.index_seconds:.2f} s indexing documents; {report.judge_calls} judge calls)",
             highlight=False,
         )
-        out.print(f"confusion          tp={report.tp} fp={report.fp} tn={report.tn} fn={report.fn}", highlight=False)
+        out.print(
+            f"confusion          tp={report.tp} fp={report.fp} tn={report.tn} fn={report.fn}", highlight=False
+        )
         if report.by_type:
             table = Table("type", "claims", "flagged", "share flagged")
             for kind, (n, flagged) in sorted(report.by_type.items()):

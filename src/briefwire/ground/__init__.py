@@ -71,8 +71,17 @@ def ground_briefing(
 
 
 def check_claims(
-    source_text: str, claims: list[str], *, backend: Backend | None, llm_judge: bool = True
+    source_text: str,
+    claims: list[str],
+    *,
+    backend: Backend | None,
+    llm_judge: bool = True,
+    analytic: bool = False,
 ) -> list[Claim]:
-    """Label each claim against ``source_text``; sections are ``claims[i]`` in input order."""
+    """Label each claim against ``source_text``; sections are ``claims[i]`` in input order.
+
+    ``analytic=True`` reads the claims as analysis (recommendations, pros and cons): one that
+    states no checkable fact is then ``opinion`` rather than ``unsupported``.
+    """
     checker = Checker(SourceIndex(Article(text=source_text)), backend=backend, llm_judge=llm_judge)
-    return [checker.check(text, f"claims[{i}]")[0] for i, text in enumerate(claims)]
+    return [checker.check(text, f"claims[{i}]", analytic=analytic)[0] for i, text in enumerate(claims)]

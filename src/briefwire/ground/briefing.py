@@ -166,7 +166,9 @@ def _fill_required(data: dict, claims: list[Claim], article: Article, notes: lis
     if data.get("headline") is not None and not data["headline"].strip():
         data["headline"] = article.title or None
         claims = [c for c in claims if c.section != "headline"]
-        notes.append("headline: unsupported; " + ("replaced by the article title" if article.title else "removed"))
+        notes.append(
+            "headline: unsupported; " + ("replaced by the article title" if article.title else "removed")
+        )
     narrative = data.get("narrative")
     if narrative is not None and not narrative["paragraphs"]:
         data["narrative"] = None

@@ -6,6 +6,7 @@ Each problem becomes a ``Finding`` with a short reason; ``scoring`` turns findin
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -153,7 +154,8 @@ def _substituted(name: Name, claim: TextFacts, best: TextFacts, rivals: list[Nam
     left, right = _anchors(claim, name.start, name.end)
     for rival in rivals:
         r_left, r_right = _anchors(best, rival.start, rival.end)
-        if (right is not None and right == r_right) or (left is not None and left == r_left):
+        # Same word after, or same word before (or both opening their sentence: the subject).
+        if (right is not None and right == r_right) or left == r_left:
             return rival
     return None
 
@@ -205,7 +207,8 @@ def check_quantities(index: SourceIndex, claim: TextFacts, evidence: list[int], 
             free.remove(hit)
     for q in pending:
         what = _what(q)
-        rival = next((e for e in free if comparable(q, e)), None)
+        # Only evidence that restates the claim can contradict its figures.
+        rival = next((e for e in free if comparable(q, e)), None) if a.cov1 >= SAME_STATEMENT else None
         if rival is not None:
             free.remove(rival)
             a.findings.append(Finding(f"{what}_conflict", f"{what} {q.text} conflicts with {rival.text}"))
@@ -273,7 +276,7 @@ def _inverted(claim: TextFacts, best: TextFacts) -> bool:
         if k:
             seen.setdefault(k, i)
     order = [seen[k] for k in dict.fromkeys(k for k in claim.keys if k) if k in seen]
-    return any(a > b for a, b in zip(order, order[1:]))
+    return any(a > b for a, b in itertools.pairwise(order))
 
 
 def check_roles(index: SourceIndex, j: int, claim: TextFacts) -> Finding | None:
@@ -316,12 +319,18 @@ def assess(index: SourceIndex, claim: TextFacts) -> Assessment:
         return a
     best = index.sentences[evidence[0]].facts
     if al.cov1 >= SAME_STATEMENT:
-        checks = (check_negation(claim, best), check_antonyms(claim, best), check_roles(index, evidence[0], claim))
+        checks = (
+            check_negation(claim, best),
+            check_antonyms(claim, best),
+            check_roles(index, evidence[0], claim),
+        )
         for finding in checks:
             if finding:
                 a.findings.append(finding)
     if len(evidence) > 1 and al.gains[1] >= SPLICE_GAIN and al.added[1] >= 2 and al.cov1 < 0.85:
         s1, s2 = index.sentences[evidence[0]], index.sentences[evidence[1]]
         if s1.source != s2.source or abs(s1.sentence_id - s2.sentence_id) >= SPLICE_DISTANCE:
-            a.findings.append(Finding("splice", f"joins distant sentences {s1.sentence_id} and {s2.sentence_id}"))
+            a.findings.append(
+                Finding("splice", f"joins distant sentences {s1.sentence_id} and {s2.sentence_id}")
+            )
     return a

@@ -7,6 +7,7 @@ text; the parser runs lazily on the few evidence sentences the role check needs.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -29,7 +30,7 @@ from briefwire.model import Article, BackgroundItem
 from briefwire.text import plain_quotes, split_sentences
 
 # Tokens after which a capital letter says nothing about a name.
-_OPENERS = {'"', "'", ":", ";", "(", "-", "--", "–", "—", "*", "•", "…"}  # noqa: RUF001
+_OPENERS = {'"', "'", ":", ";", "(", "-", "--", "–", "—", "*", "•", "…"}
 # Lower-case words allowed inside a name: "Bank of England", "Walter van der Vijver".
 _CONNECTORS = {"of", "de", "van", "der", "von", "la", "le", "du", "del", "da", "bin", "al", "&"}
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "dame", "prof", "rev"}
@@ -103,7 +104,9 @@ STOP = STOP_WORDS - {
     "former", "latter", "more", "less", "most", "least", "few", "many", "whole", "alone", "together",
 }  # fmt: skip
 # Weekdays and months are compared as dates, numbers as quantities; neither counts as a word.
-_NOT_WORDS = set(lx.WEEKDAYS) | set(lx.MONTHS) | set(lx.UNITS) | set(lx.TENS) | set(lx.SCALES) | set(lx.ORDINALS)
+_NOT_WORDS = (
+    set(lx.WEEKDAYS) | set(lx.MONTHS) | set(lx.UNITS) | set(lx.TENS) | set(lx.SCALES) | set(lx.ORDINALS)
+)
 
 
 def _lexical_key(word: str, surface: str) -> str | None:
@@ -162,12 +165,12 @@ def _find_names(facts: TextFacts, gazetteer: set[str]) -> list[Name]:
             continue
         j = i + 1
         while j < len(words):
-            if name_like(j) and not words[j].startswith("§") and not words[j - 1].startswith("§"):
-                j += 1
-            elif words[j] in _CONNECTORS and j + 1 < len(words) and surface[j + 1][:1].isupper():
-                j += 1
-            else:
+            # An alias ("US", "British") stays a name of its own: "US Steel" is not "§united_states".
+            plain = name_like(j) and not words[j].startswith("§") and not words[j - 1].startswith("§")
+            connector = words[j] in _CONNECTORS and j + 1 < len(words) and surface[j + 1][:1].isupper()
+            if not (plain or connector):
                 break
+            j += 1
         start = i
         while start < j and words[start] in _HONORIFICS:
             start += 1
@@ -181,7 +184,9 @@ def _find_negations(facts: TextFacts) -> list[tuple[int, str | None]]:
     words, keys = facts.words, facts.keys
     out = []
     for i, w in enumerate(words):
-        cue = w in lx.NEGATIONS or (w in lx.NEGATING_VERBS and (w.startswith("den") or _next(words, i) == "to"))
+        cue = w in lx.NEGATIONS or (
+            w in lx.NEGATING_VERBS and (w.startswith("den") or _next(words, i) == "to")
+        )
         if not cue:
             continue
         focus = None
@@ -218,16 +223,22 @@ class SourceIndex:
         self.background = list(background)
         nlp = load_nlp()
         # Ids index split_sentences(article.text) exactly; quotes are straightened per sentence.
-        items: list[tuple[str, int, str]] = [("article", i, s) for i, s in enumerate(split_sentences(article.text))]
+        items: list[tuple[str, int, str]] = [
+            ("article", i, s) for i, s in enumerate(split_sentences(article.text))
+        ]
         for item in self.background:
-            items += [(f"archive:{item.archive_id}", i, s) for i, s in enumerate(split_sentences(item.excerpt))]
+            items += [
+                (f"archive:{item.archive_id}", i, s) for i, s in enumerate(split_sentences(item.excerpt))
+            ]
         self.docs: list[Doc] = list(nlp.tokenizer.pipe(plain_quotes(s) for _, _, s in items))
         self.gazetteer = self._capitalised_words(self.docs)
         self.sentences = [
             EvidenceSentence(src, sid, text, analyse(plain_quotes(text), doc, self.gazetteer))
             for (src, sid, text), doc in zip(items, self.docs, strict=True)
         ]
-        title_facts = analyse(article.title, nlp.tokenizer(article.title), self.gazetteer) if article.title else None
+        title_facts = (
+            analyse(article.title, nlp.tokenizer(article.title), self.gazetteer) if article.title else None
+        )
         self.grams = [s.facts.grams() for s in self.sentences]
         self.all_grams: set[str] = set().union(*self.grams, title_facts.grams() if title_facts else set())
         self.quantities = [q for s in self.sentences for q in s.facts.quantities]
@@ -244,7 +255,7 @@ class SourceIndex:
             surface = [t.text for t in doc]
             if _title_case(surface):
                 continue
-            for prev, word in zip(surface, surface[1:]):
+            for prev, word in itertools.pairwise(surface):
                 if word[:1].isupper() and prev not in openers:
                     out.add(normalize_token(word))
         return out

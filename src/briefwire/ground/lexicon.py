@@ -90,23 +90,59 @@ NEGATIONS = {"not", "n't", "no", "never", "none", "nobody", "nothing", "neither"
 # Verbs that negate their complement: "denied taking", "failed to win", "refused to sign".
 NEGATING_VERBS = {"deny", "denied", "denies", "fail", "failed", "fails", "refuse", "refused", "refuses"}
 # Words between a cue and what it negates ("did not even", "has never been").
-NEGATION_SKIP = {"be", "been", "being", "have", "has", "had", "yet", "even", "to", "a", "an", "the", "any", "so"}
+NEGATION_SKIP = {
+    "be",
+    "been",
+    "being",
+    "have",
+    "has",
+    "had",
+    "yet",
+    "even",
+    "to",
+    "a",
+    "an",
+    "the",
+    "any",
+    "so",
+}
 
 HEDGES_ABOVE = ("more than", "over", "above", "at least", "just over", "upwards of")
 HEDGES_BELOW = ("less than", "under", "below", "nearly", "almost", "just under", "up to", "fewer than")
 HEDGES_ABOUT = ("about", "around", "approximately", "roughly", "some", "close to", "an estimated")
 
 UNITS = {
-    "0": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "dozen": 12,
+    "0": 0,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "dozen": 12,
 }
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
         "ninety": 90}  # fmt: skip
 SCALES = {"hundred": 100, "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6,
           "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "trn": 1e12}  # fmt: skip
 # "first" is left out: it is far more often "for the first time" than a rank.
-ORDINALS = {w: i for i, w in enumerate("second third fourth fifth sixth seventh eighth ninth tenth".split(), 2)}
+ORDINALS = {
+    w: i for i, w in enumerate("second third fourth fifth sixth seventh eighth ninth tenth".split(), 2)
+}
 CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY"}
 CURRENCY_WORDS = {"dollar": "USD", "dollars": "USD", "pound": "GBP", "pounds": "GBP", "sterling": "GBP",
                   "euro": "EUR", "euros": "EUR", "yen": "JPY", "yuan": "CNY", "rupees": "INR"}  # fmt: skip

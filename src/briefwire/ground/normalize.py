@@ -183,7 +183,9 @@ def parse_quantities(text: str) -> list[Quantity]:
         word = (m.group("units") or "").lower()
         if word == "one" and not (m.group("scale") or m.group("pct")):
             continue  # "one of the biggest" is not a count
-        base = lx.TENS.get((m.group("tens") or "").lower(), 0) + lx.UNITS.get((m.group("unit1") or "").lower(), 0)
+        base = lx.TENS.get((m.group("tens") or "").lower(), 0) + lx.UNITS.get(
+            (m.group("unit1") or "").lower(), 0
+        )
         value = (base or lx.UNITS[word]) * lx.SCALES.get((m.group("scale") or "").lower(), 1)
         unit = "%" if m.group("pct") else None
         word_cur, context = _context(text, m.end())

@@ -58,26 +58,34 @@ def lexical_support(a: Assessment) -> float:
     return 0.5 * a.cov1 + 0.5 * a.cov
 
 
-def support_score(a: Assessment, p_yes: float | None = None) -> float:
+def support_score(a: Assessment, p_yes: float | None = None, *, judge_weight: float = JUDGE_WEIGHT) -> float:
     score = lexical_support(a)
     for kind in a.kinds:
         score *= PENALTIES.get(kind, 1.0)
     if p_yes is not None:
-        score = (1 - JUDGE_WEIGHT) * score + JUDGE_WEIGHT * p_yes
+        score = (1 - judge_weight) * score + judge_weight * p_yes
     if a.kinds & DECISIVE:
         score = min(score, DECISIVE_CAP)
     return round(min(1.0, max(0.0, score)), 4)
 
 
-def decide(a: Assessment, p_yes: float | None = None, *, analytic: bool = False) -> Verdict:
-    score = support_score(a, p_yes)
+def decide(
+    a: Assessment,
+    p_yes: float | None = None,
+    *,
+    analytic: bool = False,
+    threshold: float = SUPPORT_THRESHOLD,
+    judge_weight: float = JUDGE_WEIGHT,
+) -> Verdict:
+    """The label and score; ``threshold`` and ``judge_weight`` are parameters only for tuning."""
+    score = support_score(a, p_yes, judge_weight=judge_weight)
     reasons = [f.reason for f in a.findings]
     if a.cov < REPORT_COVERAGE and a.missing:
         reasons.append("not in evidence: " + ", ".join(f"'{w}'" for w in a.missing[:4]))
     if p_yes is not None:
         reasons.append(f"judge P(yes)={p_yes:.2f}")
     kinds = a.kinds
-    if score >= SUPPORT_THRESHOLD and not kinds & DECISIVE:
+    if score >= threshold and not kinds & DECISIVE:
         return Verdict("supported", score, reasons)
     if analytic and not kinds & ANALYTIC_FAILURES:
         return Verdict("opinion", score, reasons)
