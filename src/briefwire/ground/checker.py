@@ -57,6 +57,10 @@ class Checker:
 
     def check(self, text: str, section: str, *, analytic: bool = False) -> tuple[Claim, list[Assessment]]:
         """One claim; a text of several sentences is checked per sentence and the worst label kept."""
+        if not text.strip():
+            return Claim(
+                section=section, text="", label="unsupported", score=0.0, reasons=["empty claim"]
+            ), []
         # Most claims are one sentence; the sentencizer runs only when there may be more.
         sentences = split_sentences(text) if _SEVERAL.search(text.strip()) else []
         sentences = sentences or [text.strip()]

@@ -70,9 +70,9 @@ def align(index: SourceIndex, claim: TextFacts) -> Alignment:
     n = len(index)
     if n == 0:
         return Alignment([], 0.0, 0.0, [], [], [])
-    if total == 0:  # nothing but stop words and numbers: align on the numbers
-        j = _best_by_quantity(index, claim)
-        return Alignment([j], 0.5, 0.5, [0.5], [0], [])
+    if total == 0:  # nothing but stop words and numbers: align on the numbers, say little
+        found = _by_quantity(index, claim)
+        return Alignment(found, 0.5 if found else 0.0, 0.5 if found else 0.0, [0.5], [0], [])
     # A name covers its words wherever it appears, however spaced: "Time Warner" ~ "TimeWarner".
     postings = {k: set(index.postings.get(k, ())) for k in keys}
     for name in claim.names:
@@ -116,11 +116,12 @@ def align(index: SourceIndex, claim: TextFacts) -> Alignment:
     return Alignment(chosen, gains[0], covered / total, gains, added, missing)
 
 
-def _best_by_quantity(index: SourceIndex, claim: TextFacts) -> int:
+def _by_quantity(index: SourceIndex, claim: TextFacts) -> list[int]:
+    """The first sentence sharing a figure with the claim, if any."""
     for j, sent in enumerate(index.sentences):
         if any(same_quantity(q, e) for q in claim.quantities for e in sent.facts.quantities):
-            return j
-    return 0
+            return [j]
+    return []
 
 
 def _window(index: SourceIndex, evidence: list[int]) -> set[int]:
@@ -161,16 +162,14 @@ def _substituted(name: Name, claim: TextFacts, best: TextFacts, rivals: list[Nam
 
 
 def check_names(index: SourceIndex, claim: TextFacts, evidence: list[int], a: Assessment) -> None:
-    if not evidence:
-        return
-    best = index.sentences[evidence[0]].facts
-    best_grams = index.grams[evidence[0]]
+    best = index.sentences[evidence[0]].facts if evidence else None
+    best_grams = index.grams[evidence[0]] if evidence else set()
     # Other evidence sentences and the window count only when the best sentence has no name of its
     # own standing where the claim puts this one (else a swapped-in name would recruit its own
     # "evidence" sentence).
-    near_grams = set().union(*(index.grams[j] for j in _window(index, evidence)))
+    near_grams = set().union(*(index.grams[j] for j in _window(index, evidence))) if evidence else set()
     claim_grams = claim.grams()
-    rivals = [m for m in best.names if not _name_in(m, best, claim_grams, index.all_grams)]
+    rivals = [m for m in best.names if not _name_in(m, best, claim_grams, index.all_grams)] if best else []
     for name in claim.names:
         a.facts += 1
         if _name_in(name, claim, best_grams, index.all_grams):
@@ -179,7 +178,7 @@ def check_names(index: SourceIndex, claim: TextFacts, evidence: list[int], a: As
             a.new_facts += 1
             a.findings.append(Finding("entity_absent", f"entity '{name.surface}' not in source"))
             continue
-        rival = _substituted(name, claim, best, rivals)
+        rival = _substituted(name, claim, best, rivals) if best else None
         if rival is not None:
             reason = f"entity '{name.surface}' where evidence has '{rival.surface}'"
             a.findings.append(Finding("entity_elsewhere", reason))

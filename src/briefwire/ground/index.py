@@ -136,9 +136,14 @@ def analyse(text: str, doc: Doc, gazetteer: set[str] | None = None) -> TextFacts
     return facts
 
 
+# Words Title Case leaves in lower case ("Strike Ends in a Deal"); any other lower-case word
+# ("was", "mentioned") marks ordinary sentence case, however many names the sentence holds.
+_SMALL_WORDS = {"a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to", "for", "by", "as"}
+
+
 def _title_case(surface: list[str]) -> bool:
-    alpha = [s for s in surface if s[:1].isalpha() and s.lower() not in STOP]
-    return len(alpha) >= 3 and sum(s[:1].isupper() for s in alpha) >= 0.8 * len(alpha)
+    words = [s for s in surface[1:] if s[:1].isalpha() and s.lower() not in _SMALL_WORDS]
+    return len(words) >= 3 and sum(s[:1].isupper() for s in words) >= 0.8 * len(words)
 
 
 def _find_names(facts: TextFacts, gazetteer: set[str]) -> list[Name]:
@@ -236,11 +241,12 @@ class SourceIndex:
             EvidenceSentence(src, sid, text, analyse(plain_quotes(text), doc, self.gazetteer))
             for (src, sid, text), doc in zip(items, self.docs, strict=True)
         ]
-        title_facts = (
-            analyse(article.title, nlp.tokenizer(article.title), self.gazetteer) if article.title else None
-        )
+        title = plain_quotes(article.title or "")
+        title_facts = analyse(title, nlp.tokenizer(title), self.gazetteer) if title else None
         self.grams = [s.facts.grams() for s in self.sentences]
         self.all_grams: set[str] = set().union(*self.grams, title_facts.grams() if title_facts else set())
+        # What the source names and counts, for callers that want the sets themselves.
+        self.entities = {" ".join(n.words(s.facts)) for s in self.sentences for n in s.facts.names}
         self.quantities = [q for s in self.sentences for q in s.facts.quantities]
         if title_facts:
             self.quantities += title_facts.quantities

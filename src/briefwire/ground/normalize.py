@@ -62,7 +62,10 @@ def _lemma(word: str) -> str:
 @lru_cache(maxsize=100_000)
 def word_key(word: str) -> str:
     """The lexical key two words share when one may stand for the other: "rose" ~ "climbed"."""
-    lemma = _lemma(word.lower())
+    lower = word.lower()
+    if lower in lx.SURFACE_SYNONYMS:
+        return lx.SURFACE_SYNONYMS[lower]
+    lemma = _lemma(lower)
     return lx.SYNONYMS.get(lemma, lemma)
 
 
