@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import tempfile
@@ -22,7 +23,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from briefwire.batch import BatchConfig, run_batch
+from briefwire.batch import BatchConfig, ItemResult, run_batch
 from briefwire.llm import BackendConfig, GenerationParams, make_backend
 from briefwire.llm.embedded import available_cores
 from briefwire.options import BriefOptions
@@ -42,8 +43,22 @@ def pick_articles(data: Path, count: int) -> list[Path]:
     return picked
 
 
+class _PrintProgress:
+    """One line per finished briefing, so a long run shows it is alive."""
+
+    def start(self, total: int) -> None:
+        self.started = time.perf_counter()
+
+    def item_done(self, result: ItemResult) -> None:
+        elapsed = time.perf_counter() - self.started
+        print(
+            f"   {elapsed:7.1f}s {result.status} {result.id} ({result.generated_tokens} tokens)", flush=True
+        )
+
+
 def run_once(files: list[Path], slots: int, work: Path, options: BriefOptions) -> dict:
     """Brief ``files`` with ``slots`` parallel slots; returns the measured figures."""
+    load_before = round(os.getloadavg()[0], 2)
     config = BackendConfig.from_env(parallel=slots)
     load_start = time.perf_counter()
     backend = make_backend(config)
@@ -61,6 +76,7 @@ def run_once(files: list[Path], slots: int, work: Path, options: BriefOptions) -
             BatchConfig(inputs=[str(inputs)], out_dir=out, fmt="json", options=options, parallel=slots),
             store=store,
             backend_factory=lambda: backend,
+            progress=_PrintProgress(),
         )
         briefings = [store.get_briefing(row.id) for row in store.list_briefings(limit=len(files))]
     backend.close()
@@ -83,7 +99,13 @@ def run_once(files: list[Path], slots: int, work: Path, options: BriefOptions) -
             "cached_tokens": round(sum(s.cached_tokens for s in sections) / max(ok, 1)),
             "generated_tokens": round(tokens / max(ok, 1)),
             "model_calls": round(len(sections) / max(ok, 1), 1),
+            # Judge calls (one generated token each) are not in run.sections; this counts them.
+            "claims_checked": round(
+                sum(b.grounding.checked for b in briefings if b and b.grounding) / max(ok, 1), 1
+            ),
         },
+        # Other processes on the machine skew timings: record how busy it was.
+        "load_average_1m_before_after": [load_before, round(os.getloadavg()[0], 2)],
     }
 
 
@@ -112,22 +134,38 @@ def main() -> None:
     cores = available_cores()
     print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}", flush=True)
 
-    runs = []
+    runs: list[dict] = []
+    meta = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "machine": {"arch": platform.machine(), "cores": cores},
+        "articles": [f"{f.parent.name}/{f.name}" for f in files],
+        "options": options.model_dump(),
+    }
     with tempfile.TemporaryDirectory(prefix="briefwire-bench-") as tmp:
         for slots in slot_counts:
             print(f"\n-- {slots} slot(s) …", flush=True)
             runs.append(run_once(files, slots, Path(tmp), options))
+            add_speedups(runs)
             print(json.dumps(runs[-1], indent=2), flush=True)
+            if args.json:  # after every configuration, so a long run that dies keeps its figures
+                args.json.write_text(json.dumps({**meta, "runs": runs}, indent=2) + "\n")
+    print_table(runs)
 
-    base = runs[0]["generated_tokens_per_second"]
-    base_bph = runs[0]["briefings_per_hour"]
+
+def add_speedups(runs: list[dict]) -> None:
+    base, base_bph = runs[0]["generated_tokens_per_second"], runs[0]["briefings_per_hour"]
+    for r in runs:
+        r["speedup_tokens"] = round(r["generated_tokens_per_second"] / base, 2) if base else None
+        r["speedup_briefings"] = round(r["briefings_per_hour"] / base_bph, 2) if base_bph else None
+
+
+def print_table(runs: list[dict]) -> None:
     print(
         f"\n{'slots':>5} {'wall s':>8} {'gen tok':>8} {'tok/s':>7} {'brief/h':>8}"
         f" {'tok/s x':>8} {'brief/h x':>9}"
     )
     for r in runs:
-        r["speedup_tokens"] = round(r["generated_tokens_per_second"] / base, 2) if base else None
-        r["speedup_briefings"] = round(r["briefings_per_hour"] / base_bph, 2) if base_bph else None
         print(
             f"{r['slots']:>5} {r['wall_seconds']:>8} {r['generated_tokens']:>8} "
             f"{r['generated_tokens_per_second']:>7} {r['briefings_per_hour']:>8} "
@@ -138,21 +176,6 @@ def main() -> None:
         f"\nbest: {best['slots']} slots, {best['speedup_tokens']}x aggregate generated tokens/s"
         " (target >= 1.8x)"
     )
-    if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "command": " ".join([Path(sys.executable).name, *sys.argv]),
-                    "machine": {"arch": platform.machine(), "cores": cores},
-                    "articles": [f"{f.parent.name}/{f.name}" for f in files],
-                    "options": options.model_dump(),
-                    "runs": runs,
-                },
-                indent=2,
-            )
-            + "\n"
-        )
 
 
 if __name__ == "__main__":

@@ -19,16 +19,15 @@ import datetime
 import os
 import platform
 import random
-import re
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from peers import Summarise, lead, newspaper_stock_error, newspaper_system, sumy_system
 from rouge_score import rouge_scorer
 
 from briefwire.extractive import extractive_briefing, select_sentences, warm_up
@@ -38,15 +37,16 @@ from briefwire.text import split_sentences
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "bbc-summary-100"
 DEFAULT_TIMING = ROOT.parent / "shared" / "data" / "bbc-news-2095" / "news"
-# Articles 001-005 of each topic were used to choose the extractive weights (ranking.Weights).
+# Articles 001-005 of each topic were used to choose the extractive selection model
+# (ranking.py); the other articles of each topic are held out.
 TUNE_MAX = 5
 METRICS = ("rouge1", "rouge2", "rougeL")
 OURS = "briefwire extractive"
 OURS_SELECT = "briefwire extractive, selection only"
+SPLIT = "split_sentences only"
+LEXRANK = "sumy LexRank"
 
 T = TypeVar("T")
-# A system picks n sentences (by text) from an article's title and sentences.
-Summarise = Callable[[str, list[str], int], list[str]]
 
 
 @dataclass
@@ -87,83 +87,6 @@ def load_docs(root: Path) -> list[Doc]:
     ]
 
 
-def lead(title: str, sentences: list[str], n: int) -> list[str]:
-    return sentences[:n]
-
-
-def sumy_system(kind: str) -> Summarise:
-    """sumy on our sentences: its NLTK punkt tokenizer data cannot be downloaded here."""
-    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
-    from sumy.nlp.stemmers import Stemmer
-    from sumy.summarizers.lex_rank import LexRankSummarizer
-    from sumy.summarizers.text_rank import TextRankSummarizer
-    from sumy.utils import get_stop_words
-
-    class Words:
-        # Sentence.words only needs to_words; sumy's own Tokenizer would load punkt.
-        @staticmethod
-        def to_words(text: str) -> list[str]:
-            return re.findall(r"[^\W_]+(?:'[^\W_]+)?", text)
-
-    summariser = (LexRankSummarizer if kind == "lexrank" else TextRankSummarizer)(Stemmer("english"))
-    summariser.stop_words = get_stop_words("english")
-    tokenizer = Words()
-
-    def run(title: str, sentences: list[str], n: int) -> list[str]:
-        doc = ObjectDocumentModel([Paragraph([Sentence(s, tokenizer) for s in sentences])])
-        return [str(s) for s in summariser(doc, n)]
-
-    return run
-
-
-def newspaper_stock_error() -> str | None:
-    """None when newspaper4k's own summarize() runs here; otherwise why it does not."""
-    try:
-        from newspaper import nlp
-        from newspaper.text import StopWords
-    except ImportError as err:
-        return f"newspaper4k not installed ({err})"
-    # nltk.download writes its failures to the process's stderr: catch them at the descriptor.
-    with tempfile.TemporaryFile(mode="w+") as log:
-        saved = os.dup(2)
-        os.dup2(log.fileno(), 2)
-        try:
-            nlp.summarize("Title words", "A first sentence here. A second one there.", StopWords("en"), 1)
-        except Exception as err:  # report whatever stops it
-            error: Exception | None = err
-        else:
-            error = None
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-        log.seek(0)
-        download = " ".join(log.read().replace("[nltk_data]", " ").split())
-    if error is None:
-        return None
-    lookup = " ".join(str(error).replace("*", " ").split()).split(" Please")[0]
-    return f"newspaper.nlp.summarize fails offline: {download} -> {type(error).__name__}: {lookup}"
-
-
-def newspaper_system(stock: bool) -> Summarise:
-    """newspaper4k's summariser; with ``stock=False`` its scorer on our sentences (it splits with punkt)."""
-    from newspaper import nlp, settings
-    from newspaper.text import StopWords
-
-    stopwords = StopWords("en")
-
-    def run(title: str, sentences: list[str], n: int) -> list[str]:
-        text = " ".join(sentences)
-        if stock:
-            return nlp.summarize(title, text, stopwords, n)
-        # The body of newspaper.nlp.summarize with its punkt split replaced by our sentences.
-        keys = nlp.keywords(text, stopwords, settings.SUMMARIZE_KEYWORD_COUNT)
-        ranks = nlp.scored_sentences(sentences, list(stopwords.tokenizer(title)), keys, stopwords)
-        return [s for _, s, _ in sorted(ranks[:n], key=lambda r: r[0])]
-
-    return run
-
-
 # A runner turns one article into a Result (picks at both budgets, timed at 3 sentences).
 Runner = Callable[[Doc], Result]
 
@@ -185,26 +108,56 @@ def peer_runner(summarise: Summarise) -> Runner:
 
 
 def ours_select(title: str, sentences: list[str], n: int) -> list[str]:
-    return [sentences[i] for i in select_sentences(sentences, n, title=title)]
+    return [sentences[i] for i in select_sentences(sentences, n)]
 
 
 def briefing_runner(doc: Doc) -> Result:
-    """Our full product path, Article -> Briefing (split, rank, NER and tagging), 3 key points."""
+    """Our full product path, Article -> Briefing (split, rank, entities, key phrases), 3 key points."""
     article = Article(text=doc.body, title=doc.title)
     picks3, wall, cpu = timed(lambda: extractive_briefing(article, n_points=3).key_points)
     picks = {"3": picks3, "ref": ours_select(doc.title, doc.sentences, doc.ref_count)}
     return Result(picks=picks, seconds=wall, cpu=cpu)
 
 
+def split_runner(doc: Doc) -> Result:
+    """briefwire.text.split_sentences alone: the part of the briefing the extractive engine cannot skip."""
+    _, wall, cpu = timed(lambda: split_sentences(doc.body))
+    return Result(seconds=wall, cpu=cpu)
+
+
+def speed_ratios(rows: dict[str, dict[str, Result]], names: tuple[str, ...]) -> list[str]:
+    """How many times faster than sumy LexRank each system is: ratio of the median times."""
+    out = []
+    base = {k: _median_ms([getattr(r, k) for r in rows[LEXRANK].values()]) for k in ("seconds", "cpu")}
+    for name in names:
+        ours = {k: _median_ms([getattr(r, k) for r in rows[name].values()]) for k in ("seconds", "cpu")}
+        out.append(
+            f"- {LEXRANK} median / {name} median: {base['seconds'] / ours['seconds']:.1f}x (wall), "
+            f"{base['cpu'] / ours['cpu']:.1f}x (CPU)"
+        )
+    return out
+
+
 def run_all(runners: dict[str, Runner], docs: list[Doc]) -> dict[str, dict[str, Result]]:
-    """Every system on every article, interleaved so that machine load drifts evenly over systems."""
+    """Every system on every article, interleaved so that machine load drifts evenly over systems.
+
+    The order rotates from one article to the next, since a call finds the CPU caches filled by
+    the system run before it. Selection-only always runs just before the whole briefing: the
+    engine caches each word's term id, and after the briefing it would find this article's words
+    cached (the briefing gets that benefit instead, a small part of its time).
+    """
     for run in runners.values():  # warm-up: imports, caches, model loads
         for doc in docs[:3]:
             run(doc)
+    names = list(runners)
     out: dict[str, dict[str, Result]] = {name: {} for name in runners}
-    for doc in docs:
-        for name, run in runners.items():
-            out[name][doc.name] = run(doc)
+    for k, doc in enumerate(docs):
+        order = names[k % len(names) :] + names[: k % len(names)]
+        if OURS_SELECT in order and OURS in order:
+            order.remove(OURS_SELECT)
+            order.insert(order.index(OURS), OURS_SELECT)
+        for name in order:
+            out[name][doc.name] = runners[name](doc)
     return out
 
 
@@ -330,6 +283,7 @@ def typical_latency(root: Path, count: int, runners: dict[str, Runner]) -> str:
     for name, results in rows.items():
         wall, cpu = [r.seconds for r in results.values()], [r.cpu for r in results.values()]
         lines.append(f"| {name} | {q(wall, 0.5)} | {q(wall, 0.9)} | {q(cpu, 0.5)} | {q(cpu, 0.9)} |")
+    lines += ["", *speed_ratios(rows, tuple(n for n in rows if n != LEXRANK))]
     return "\n".join(lines)
 
 
@@ -361,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     stock_error = newspaper_stock_error()
     peers: dict[str, Summarise] = {
         "lead": lead,
-        "sumy LexRank": sumy_system("lexrank"),
+        LEXRANK: sumy_system("lexrank"),
         "sumy TextRank": sumy_system("textrank"),
     }
     if stock_error is None:
@@ -377,16 +331,20 @@ def main(argv: list[str] | None = None) -> int:
 
     report += [
         f"- {len(docs)} articles; {len(held)} held out from tuning "
-        f"(articles {TUNE_MAX + 1:03d}+ of each topic; 001-{TUNE_MAX:03d} chose the extractive weights)",
+        f"(articles {TUNE_MAX + 1:03d}+ of each topic; 001-{TUNE_MAX:03d} chose the selection model)",
         "- budgets: 3 sentences; or the reference summary's own sentence count "
         f"(median {statistics.median(d.ref_count for d in docs):.0f}, "
         f"article median {statistics.median(len(d.sentences) for d in docs):.0f} sentences)",
         "- sentences: every system gets briefwire.text.split_sentences output; sumy's documents are built "
         "from it (ObjectDocumentModel, regex word tokenizer) because its NLTK punkt data cannot be "
         "downloaded here",
-        "- time: one call at the 3-sentence budget, after warm-up, systems interleaved article by article; "
-        "peers and 'selection only' (select_sentences) get pre-split sentences, 'briefwire extractive' "
-        "is the whole extractive_briefing(article, n_points=3): splitting, ranking, NER and tagging",
+        "- time: one call at the 3-sentence budget, after warm-up, systems interleaved article by article "
+        "in an order that rotates from one article to the next ('selection only' always just before "
+        "'briefwire extractive', so that it never finds the article's words in the engine's word "
+        "cache); peers and 'selection only' "
+        "(select_sentences) get pre-split sentences, 'briefwire extractive' "
+        "is the whole extractive_briefing(article, n_points=3): sentence splitting, ranking, entities "
+        "and key phrases (rule-based, no statistical model)",
         f"- load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
         "(wall time is inflated by other work on the 2 cores; CPU time much less so)",
     ]
@@ -397,8 +355,10 @@ def main(argv: list[str] | None = None) -> int:
                 "  - 'newspaper4k scorer' runs newspaper.nlp.keywords + scored_sentences, the body of "
                 "its summarize(), on our sentences"
             )
-    report += ["", table(rows, docs, held, scorer), ""]
-    speed = {name: runners[name] for name in (OURS, OURS_SELECT, "sumy LexRank")}
+    report += ["", table(rows, docs, held, scorer), *speed_ratios(rows, (OURS, OURS_SELECT)), ""]
+    speed = {name: runners[name] for name in (OURS, OURS_SELECT, LEXRANK)}
+    # Splitting is timed alone too: it is part of the whole briefing but not of the peers' time.
+    speed[SPLIT] = split_runner
     report += [typical_latency(args.timing_data, args.timing_articles, speed), ""]
 
     topics = sorted({d.name.split("/")[0] for d in docs})
@@ -407,7 +367,14 @@ def main(argv: list[str] | None = None) -> int:
     subset = [d for t in topics for d in [d for d in held if d.name.startswith(t + "/")][:per_topic]]
     why_not = "--no-llm given" if args.no_llm else llm_status()
     if why_not:
-        report.append(f"LLM key points: not run ({why_not}).")
+        # The other systems on the LLM's articles still, to set beside an LLM row measured earlier.
+        report += [
+            f"### LLM subset: {len(subset)} articles ({', '.join(d.name for d in subset)})",
+            "",
+            f"LLM key points: not run ({why_not}); the other systems on the articles it is run on:",
+            "",
+            table(rows, subset, [], scorer),
+        ]
     else:
         print(f"running the LLM on {len(subset)} articles...", file=sys.stderr)
         sub_rows = dict(rows)

@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from briefwire.commands.common import DbOpt
 from briefwire.errors import BriefwireError, InputError
-from briefwire.store import DB_HELP, open_store
+from briefwire.store import open_store
 
-DbOption = Annotated[Path | None, typer.Option("--db", help=DB_HELP, show_default=False)]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
 Format = Literal["md", "json", "html"]
 FormatOption = Annotated[Format, typer.Option("--format", "-f")]
@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
 
 def add(
     paths: Annotated[list[str], typer.Argument(help="Files, folders, JSONL files, feed files or URLs.")],
-    db: DbOption = None,
+    db: Path | None = DbOpt,
 ) -> None:
     """Import articles into the archive without briefing them (duplicates are recognised)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -89,7 +89,7 @@ def add(
 def search(
     query: Annotated[str, typer.Argument(help="Words to look for (all of them; else any).")],
     limit: LimitOption = 10,
-    db: DbOption = None,
+    db: Path | None = DbOpt,
 ) -> None:
     """Full-text search of the archive, best match first."""
     with open_store(db) as store:
@@ -106,7 +106,7 @@ def search(
 def show(
     briefing_id: Annotated[str, typer.Argument(metavar="ID", help="A briefing id from `briefwire list`.")],
     fmt: FormatOption = "md",
-    db: DbOption = None,
+    db: Path | None = DbOpt,
 ) -> None:
     """Print a stored briefing."""
     with open_store(db) as store:
@@ -120,7 +120,7 @@ def show(
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def list_briefings(limit: LimitOption = 20, db: DbOption = None) -> None:
+def list_briefings(limit: LimitOption = 20, db: Path | None = DbOpt) -> None:
     """Recent briefings, newest first."""
     with open_store(db) as store:
         rows = store.list_briefings(limit=limit)

@@ -19,8 +19,16 @@ from rich.progress import (
 from rich.table import Table
 
 from briefwire.batch import BatchConfig, BatchReport, ItemResult, run_batch
-from briefwire.commands.archive import DbOption, FormatOption
-from briefwire.llm import BackendConfig
+from briefwire.commands.archive import FormatOption
+from briefwire.commands.common import (
+    DbOpt,
+    LlmModelOpt,
+    LlmUrlOpt,
+    ModelOpt,
+    ThreadsOpt,
+    backend_config,
+    parse_sections,
+)
 from briefwire.options import SECTIONS, BriefOptions
 from briefwire.store import open_store
 
@@ -67,21 +75,10 @@ class _RichProgress:
         self._bar.update(self._task, advance=1, description=f"briefing {failed}{speed}".rstrip())
 
 
-def _parse_sections(values: list[str] | None) -> tuple[str, ...]:
-    if not values:
-        return SECTIONS
-    chosen = [s.strip() for v in values for s in v.split(",") if s.strip()]
-    unknown = [s for s in chosen if s not in SECTIONS]
-    if unknown:
-        raise typer.BadParameter(f"unknown {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
-    return tuple(s for s in SECTIONS if s in chosen)  # canonical order keeps the cache key stable
-
-
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="Folders, files, JSONL files, RSS/Atom feeds or URLs.")],
     out_dir: Annotated[Path, typer.Option("--output", "-o", help="Folder for one briefing file per input.")],
     fmt: FormatOption = "md",
-    db: DbOption = None,
     engine: Annotated[
         Literal["local", "ray"], typer.Option(help="local: threads in this process; ray: Ray tasks.")
     ] = "local",
@@ -101,12 +98,14 @@ def batch(
         Literal["llm", "extractive"], typer.Option(help="llm: the model writes; extractive: no model, fast.")
     ] = "llm",
     sections: Annotated[
-        list[str] | None, typer.Option(help=f"Comma-separated subset of: {', '.join(SECTIONS)}.")
+        str | None, typer.Option(help=f"Comma-separated subset of: {', '.join(SECTIONS)}.")
     ] = None,
-    model: Annotated[str | None, typer.Option(help="A GGUF model file for the embedded backend.")] = None,
-    llm_url: Annotated[str | None, typer.Option(help="An OpenAI-compatible endpoint (e.g. vLLM).")] = None,
-    llm_model: Annotated[str | None, typer.Option(help="Model name at --llm-url.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    model: Path | None = ModelOpt,
+    llm_url: str | None = LlmUrlOpt,
+    llm_model: str | None = LlmModelOpt,
+    threads: int | None = ThreadsOpt,
+    db: Path | None = DbOpt,
 ) -> None:
     """Brief every input into OUTPUT; rerun the same command to resume after any interruption.
 
@@ -117,14 +116,12 @@ def batch(
         inputs=inputs,
         out_dir=out_dir,
         fmt=fmt,
-        options=BriefOptions(engine=mode, sections=_parse_sections(sections)),
+        options=BriefOptions(engine=mode, sections=parse_sections(sections, SECTIONS)),
         force=force,
         parallel=parallel,
         engine=engine,
         ray_address=ray_address,
-        backend=BackendConfig.from_env(
-            model_path=model, llm_url=llm_url, llm_model=llm_model, parallel=parallel
-        ),
+        backend=backend_config(model, llm_url, llm_model, threads, parallel),
     )
     err = Console(stderr=True)
     with open_store(db) as store:

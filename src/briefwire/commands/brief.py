@@ -18,13 +18,13 @@ from briefwire.commands.common import (
     ThreadsOpt,
     backend_config,
     backend_or_fallback,
-    open_store,
     parse_sections,
     stderr,
 )
 from briefwire.errors import ConfigError
 from briefwire.model import SectionStats
 from briefwire.options import SECTIONS, BriefOptions
+from briefwire.store import open_store
 
 
 class RichProgress:

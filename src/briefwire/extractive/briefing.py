@@ -6,15 +6,12 @@ import re
 import time
 
 from briefwire.errors import ConfigError, InputError
-from briefwire.extractive.annotate import annotate, load_model
-from briefwire.extractive.ranking import Ranking, score_sentences, select_ranked, word_count
+from briefwire.extractive.annotate import annotate, load_word_lists
+from briefwire.extractive.ranking import score_sentences, select_ranked
 from briefwire.model import Article, Briefing, Claim, Evidence, GroundingSummary, RunStats, Source
 from briefwire.text import normalize_space, split_sentences
 
 MIN_POINTS, MAX_POINTS = 3, 5
-# Words of text the NER/tagger model reads (title and key points first, then the next most
-# salient sentences). ~0.1 ms a word: this keeps a long article inside the 50 ms budget.
-ANNOTATE_WORDS = 200
 HEADLINE_CHARS = 100
 
 OMITTED_NOTE = (
@@ -25,9 +22,13 @@ TITLE_NOTE = "The headline is the article's own title, so it is not checked as a
 
 
 def warm_up() -> None:
-    """Load the models now, so that the first briefing is as fast as the rest."""
-    load_model()
-    split_sentences("Warm up. Twice.")
+    """Build the sentence splitter and read the word lists now, so that the first briefing is fast too."""
+    sentences = split_sentences(
+        'Warm up the "splitter" now. Then Ms Marsh warms the ranking and the annotation.'
+    )
+    load_word_lists()
+    annotate(sentences)
+    select_ranked(score_sentences(sentences), 1)
 
 
 def extractive_briefing(article: Article, *, n_points: int = 4) -> Briefing:
@@ -47,12 +48,8 @@ def extractive_briefing(article: Article, *, n_points: int = 4) -> Briefing:
         raise InputError("The article has no text to brief.")
     title = normalize_space(article.title) if article.title and article.title.strip() else None
 
-    ranking = score_sentences(sentences, title)
-    chosen = select_ranked(ranking, n_points)
-    snippets = ([title] if title else []) + [
-        sentences[i] for i in _annotation_order(sentences, ranking, chosen)
-    ]
-    entities, key_phrases = annotate(snippets, " ".join(sentences))
+    chosen = select_ranked(score_sentences(sentences), n_points)
+    entities, key_phrases = annotate(sentences)
 
     claims = [
         Claim(
@@ -102,18 +99,6 @@ def extractive_briefing(article: Article, *, n_points: int = 4) -> Briefing:
         # The names pipeline.brief looks a stored extractive briefing up by.
         run=RunStats(backend="none", model="extractive", total_seconds=time.perf_counter() - started),
     )
-
-
-def _annotation_order(sentences: list[str], ranking: Ranking, chosen: list[int]) -> list[int]:
-    """Key points, then the other sentences by salience, until ANNOTATE_WORDS; in source order."""
-    picked: list[int] = []
-    words = 0
-    for i in [*chosen, *(i for i in ranking.order() if i not in chosen)]:
-        if words >= ANNOTATE_WORDS:
-            break
-        picked.append(i)
-        words += word_count(sentences[i])
-    return sorted(picked)
 
 
 def shorten_headline(sentence: str, limit: int = HEADLINE_CHARS) -> tuple[str, bool]:

@@ -1,52 +1,61 @@
 """Choose the key sentences of a news article without a language model.
 
-Each sentence gets a salience score from three signals, then a greedy MMR pass
-picks sentences that are salient but not redundant with those already picked:
+Salience is TextRank centrality (Mihalcea & Tarau 2004): the stationary distribution
+of a damped random walk on a graph whose edge weight between two sentences is the
+number of content-word tokens they share, divided by the sum of the logarithms of
+their lengths. Unlike sumy's implementation the graph has no self-loops: a sentence
+shares every word with itself, so with self-loops each sentence's strongest edge is
+to itself, the walk mostly stays put, and the stationary distribution says more
+about self-overlap than about links from the rest of the article.
 
-* position -- news is written as an inverted pyramid, so the lead carries the story;
-* centrality -- LexRank: the stationary distribution of a random walk on the
-  sentence-similarity graph (TF-IDF cosine), i.e. how much a sentence "is about"
-  what the rest of the article is about;
-* title overlap -- the headline is the writer's own summary of the story.
+Picks are the most central sentences that are eligible (long enough, not a bare
+quotation) and not near-duplicates of one already picked.
 
-Everything is plain numpy on a few dozen sentences: well under a millisecond an article.
+Position, title overlap, a length prior and an MMR redundancy penalty were all tried
+on the benchmark's tuning split (docs/bench-quality.md); none generalised across its
+topics in cross-validation, so the model is centrality alone.
+
+Tokens, stems and term ids come from one regex call and cached dictionary lookups;
+the graph is a few dozen numpy calls on an n x n matrix for n sentences. A fraction
+of a millisecond for a typical article.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-# Double quotation marks, straight or typographic (str.translate per sentence costs more).
+# Lower-cased words (letters and digits, with an apostrophe suffix: "warner's"), plus a sentence
+# break marker, so that one regex call tokenises a whole article.
+_WORD_OR_BREAK = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|\n")
+_BREAK, _STOP = -2, -1
+# Double quotation marks, straight or typographic.
 _DQUOTE = re.compile(r'["“”«»]')
+_QUOTE_CHARS = frozenset('"“”«»')
+_QUOTE_OR_BREAK = re.compile(r'["“”«»\n]')
 _LETTER_WORD = re.compile(r"(?<![\w'’])[A-Za-z]")
 # Reporting verbs and titles occur in nearly every news sentence and say nothing about its topic.
 _NEWS_STOP = frozenset({"said", "says", "say", "told", "added", "mr", "mrs", "ms", "dr", "also", "would"})
+# Word -> term id (or _STOP), shared by all articles so that each word is stemmed once per process.
+# Cleared when it grows past this, so that a long-running server's memory stays bounded.
+_TERM_IDS: dict[str, int] = {"\n": _BREAK}
+_STEM_IDS: dict[str, int] = {}
+_MAX_CACHED_WORDS = 200_000
+_TERM_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
 class Weights:
-    """How the salience signals are mixed.
+    """Settings of the selection; the defaults are the ones docs/bench-quality.md measures."""
 
-    The defaults come from a small grid search on a tuning split of the BBC
-    benchmark (articles 001-005 of each topic; see docs/bench-quality.md). The
-    grid was flat near its top; among the best settings this one keeps both a
-    lead prior and MMR. Centrality carries most of the weight: on news, the lead
-    prior mostly acts as a tie-breaker once the title signal is present.
-    """
-
-    position: float = 0.1
-    centrality: float = 1.0
-    title: float = 0.5
-    # Position prior exp(-i / position_decay), 1.0 for the lead sentence.
-    position_decay: float = 10.0
-    # MMR trade-off: 1.0 ignores redundancy, 0.0 ignores salience.
-    mmr_lambda: float = 0.7
-    # Above this TF-IDF cosine two sentences are treated as saying the same thing.
+    # Random-walk damping: the standard PageRank/TextRank value, not tuned.
+    damping: float = 0.85
+    # Above this cosine (content-word counts) two sentences are treated as saying the same thing.
     duplicate_cosine: float = 0.6
     min_words: int = 6
 
@@ -55,32 +64,31 @@ DEFAULT_WEIGHTS = Weights()
 
 
 @lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
+def stop_words() -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return frozenset(STOP_WORDS) | _NEWS_STOP
 
 
-@lru_cache(maxsize=20000)
-def stem(word: str) -> str:
-    """A crude suffix stripper: enough to match "profits"/"profit" and "rising"/"rise" for similarity."""
+_SUFFIXES = (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", ""))
+
+
+def _stem(word: str) -> str:
     if word.endswith(("'s", "’s")):
         word = word[:-2]
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+    # Every suffix below ends in s, g or d, and none is stripped after "ss": most words stop here.
+    if len(word) < 4 or word[-1] not in "sgd" or word.endswith("ss"):
+        return word
+    for suffix, repl in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + repl
     return word
 
 
-def words(text: str) -> list[str]:
-    """Lower-cased word tokens: letters and digits, with an apostrophe suffix ("warner's")."""
-    return _WORD.findall(text.lower())
-
-
-def content_terms(text: str) -> list[str]:
-    """Stemmed content words of ``text``, stop words left out."""
-    stops = _stop_words()
-    return [stem(w) for w in words(text) if w not in stops]
+@lru_cache(maxsize=20000)
+def stem(word: str) -> str:
+    """A crude suffix stripper: enough to match "profits"/"profit" and "rising"/"rise" for similarity."""
+    return _stem(word)
 
 
 def word_count(text: str) -> int:
@@ -103,111 +111,173 @@ def is_quote_fragment(sentence: str, inside_quote: bool) -> bool:
     return sum(len(_LETTER_WORD.findall(p)) for p in outside) <= 2
 
 
+def _is_eligible(sentence: str, inside_quote: bool, min_words: int) -> bool:
+    if word_count(sentence) < min_words:
+        return False
+    # Most sentences hold no quotation mark: a set test skips the regex work for them.
+    quoted = inside_quote or not _QUOTE_CHARS.isdisjoint(sentence)
+    return not (quoted and is_quote_fragment(sentence, inside_quote))
+
+
+def inside_quotes(sentences: list[str]) -> list[bool]:
+    """Whether each sentence starts inside a quotation opened in an earlier one (odd count of marks)."""
+    inside = [False] * len(sentences)
+    state, i = False, 0
+    # One regex pass over the article: quotation marks and the sentence breaks between them.
+    for mark in _QUOTE_OR_BREAK.findall("\n".join(sentences)):
+        if mark == "\n":
+            i += 1
+            if i < len(inside):
+                inside[i] = state
+        else:
+            state = not state
+    return inside
+
+
 def eligible(sentences: list[str], min_words: int) -> list[bool]:
     """Whether each sentence may be a key point: long enough and not a bare quotation."""
-    out: list[bool] = []
-    inside = False  # whether the sentence starts inside a quotation opened earlier
-    for s in sentences:
-        marks = len(_DQUOTE.findall(s))
-        quoted = inside or marks > 0
-        out.append(word_count(s) >= min_words and not (quoted and is_quote_fragment(s, inside)))
-        if marks % 2:
-            inside = not inside
+    return [_is_eligible(s, q, min_words) for s, q in zip(sentences, inside_quotes(sentences), strict=True)]
+
+
+def _add_terms(words: set[str]) -> None:
+    """Give each new word its term id: that of its stem, or _STOP for a stop word."""
+    stops = stop_words()
+    for word in words:
+        _TERM_IDS[word] = _STOP if word in stops else _STEM_IDS.setdefault(_stem(word), len(_STEM_IDS))
+
+
+def term_counts(sentences: list[str]) -> np.ndarray:
+    """Term x sentence matrix of content-word counts (stemmed, stop words left out).
+
+    One regex call tokenises the whole article, sentence breaks included, and one plain
+    Python pass turns the tokens into flat matrix indexes (a term's row is its rank of
+    first appearance). At this size each numpy call costs more than its arithmetic
+    (np.unique alone costs as much as this whole function), so numpy only counts.
+    """
+    text = "\n".join(sentences)
+    if text.count("\n") != len(sentences) - 1:  # callers other than split_sentences may leave some
+        text = "\n".join(s.replace("\n", " ") for s in sentences)
+    tokens = _WORD_OR_BREAK.findall(text.lower())
+    # The cache is shared by threads (the web service briefs in several): one article's ids
+    # must all come from the same cache, so a clear never falls between its lookups.
+    with _TERM_LOCK:
+        if len(_TERM_IDS) > _MAX_CACHED_WORDS:
+            _TERM_IDS.clear()
+            _TERM_IDS["\n"] = _BREAK
+            _STEM_IDS.clear()
+        ids = list(map(_TERM_IDS.get, tokens))
+        if None in ids:  # words seen for the first time: set operations find them, no Python loop
+            _add_terms(set(tokens).difference(_TERM_IDS))
+            ids = list(map(_TERM_IDS.__getitem__, tokens))
+    n = len(sentences)
+    rows: dict[int, int] = {}
+    flat: list[int] = []
+    sentence = 0
+    for term in ids:
+        if term >= 0:
+            flat.append(rows.setdefault(term, len(rows)) * n + sentence)
+        elif term == _BREAK:
+            sentence += 1
+    v = max(len(rows), 1)
+    return np.bincount(flat, minlength=v * n).reshape(v, n).astype(float)
+
+
+# Multiply-adds per matrix product. Above roughly 200,000 (measured with numpy's OpenBLAS
+# 0.3.31), OpenBLAS splits a product over threads; on a busy machine the wake-ups cost far
+# more than the arithmetic (a 94-sentence article took 240 ms instead of 0.4), and idle
+# workers spin on, burning CPU after the call.
+_PRODUCT_LIMIT = 131_072
+# The walk is run 2**7 = 128 steps: the error shrinks as damping**steps, 1e-9 at d = 0.85.
+_SQUARINGS = 7
+# Up to this many sentences the 128 steps are seven matrix squarings (a few calls); above it,
+# 128 matrix-vector products, whose n^2 each beats the squarings' n^3.
+_SQUARING_MAX_SENTENCES = 50
+
+
+def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` in row blocks small enough that OpenBLAS runs each one single-threaded."""
+    m, k = a.shape
+    n = b.shape[1]
+    if m * k * n <= _PRODUCT_LIMIT:
+        return a @ b
+    out = np.empty((m, n))
+    step = max(1, _PRODUCT_LIMIT // max(k * n, 1))
+    for start in range(0, m, step):
+        np.matmul(a[start : start + step], b, out=out[start : start + step])
     return out
 
 
-def tfidf_matrix(docs: list[list[str]]) -> tuple[np.ndarray, dict[str, int], np.ndarray]:
-    """L2-normalised TF-IDF rows, with IDF computed over the article's own sentences."""
-    vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    counts: list[int] = []
-    for i, terms in enumerate(docs):
-        seen: dict[int, int] = {}
-        for t in terms:
-            j = vocab.setdefault(t, len(vocab))
-            seen[j] = seen.get(j, 0) + 1
-        rows.extend([i] * len(seen))
-        cols.extend(seen)
-        counts.extend(seen.values())
-    n = len(docs)
-    tf = np.zeros((n, max(len(vocab), 1)))
-    tf[rows, cols] = 1.0 + np.log(np.asarray(counts, dtype=float))
-    df = np.bincount(cols, minlength=tf.shape[1])
-    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-    m = tf * idf
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    return m / np.where(norms == 0, 1.0, norms), vocab, idf
+def textrank(counts: np.ndarray, damping: float = DEFAULT_WEIGHTS.damping) -> tuple[np.ndarray, np.ndarray]:
+    """TextRank centrality of each sentence (maximum 1), and the sentences' pairwise token overlap.
 
+    ``counts`` is a term x sentence matrix, as term_counts makes it.
 
-def cosine_similarity(matrix: np.ndarray) -> np.ndarray:
-    """Pairwise cosine of L2-normalised rows.
-
-    Off the diagonal only terms shared by two sentences or more contribute, so the product
-    runs on those columns alone: small enough that OpenBLAS stays single-threaded, whose
-    thread wake-ups cost a loaded machine far more than the arithmetic.
+    The edge weight is TextRank's: shared tokens |S_i ∩ S_j| counted with repetition (a dot
+    product of count rows) over log|S_i| + log|S_j|, with no self-loops. The stationary
+    distribution of the damped walk G = d P + (1 - d)/n is any row of G^128, computed by
+    seven squarings (long articles: 128 steps of the walk): small matrix products, cheaper
+    here than a LAPACK solve, and kept single-threaded (see _product).
     """
-    shared = np.ascontiguousarray(matrix[:, np.count_nonzero(matrix, axis=0) > 1])
-    sim = shared @ shared.T
-    np.fill_diagonal(sim, 1.0)
-    return sim
-
-
-def lexrank(sim: np.ndarray, damping: float = 0.85) -> np.ndarray:
-    """Continuous LexRank (Erkan & Radev 2004), scaled so that the maximum is 1.
-
-    The stationary distribution p = (1 - d)/n + d G^T p is solved directly: for a few
-    dozen sentences one linear solve is cheaper than power iteration.
-    """
-    n = sim.shape[0]
-    if n == 1:
-        return np.ones(1)
-    graph = sim.copy()
-    np.fill_diagonal(graph, 0.0)
+    v, n = counts.shape
+    lengths = counts.sum(axis=0)
+    if v * n * n > _PRODUCT_LIMIT:
+        # Only terms in two sentences or more link sentences. In a long article most terms occur
+        # once, and dropping them shrinks the product; in a short one the two extra numpy calls
+        # cost more than they save. (The diagonal then misses those terms; nothing reads it.)
+        counts = counts[np.count_nonzero(counts, axis=1) > 1]
+    overlap = _product(counts.T, counts)
+    if n <= 1:
+        return np.ones(n), overlap
+    logs = np.log(np.maximum(lengths, 1.0))
+    denominator = logs[:, None] + logs
+    if lengths.min() <= 1:
+        # Two one-word sentences have log-length 0: sumy uses the raw overlap then, and so does this.
+        denominator[denominator == 0] = 1.0
+    graph = overlap / denominator
+    graph.flat[:: n + 1] = 0.0
     rows = graph.sum(axis=1, keepdims=True)
-    # A sentence sharing no term with any other links uniformly, so the walk stays stochastic.
-    graph = np.where(rows > 0, graph / np.where(rows == 0, 1.0, rows), 1.0 / n)
-    p = np.linalg.solve(np.eye(n) - damping * graph.T, np.full(n, (1.0 - damping) / n))
-    return p / p.max()
+    if not rows.all():
+        # A sentence sharing no term with any other links uniformly, so the walk stays stochastic.
+        graph[rows[:, 0] == 0] = 1.0
+        rows[rows == 0] = n
+    if n <= _SQUARING_MAX_SENTENCES:
+        walk = graph * (damping / rows) + (1.0 - damping) / n
+        for _ in range(_SQUARINGS):
+            walk = _product(walk, walk)
+        p = walk[0]
+    else:
+        # p <- d P^T p + (1 - d)/n, from the uniform distribution. (Matrix-vector products stay
+        # single-threaded; LAPACK's solve does not, and took 50-80 ms at 100+ sentences here.)
+        step = np.ascontiguousarray((graph * (damping / rows)).T)
+        p = np.full(n, 1.0 / n)
+        for _ in range(2**_SQUARINGS):
+            p = step @ p + (1.0 - damping) / n
+    return p / p.max(), overlap
 
 
 @dataclass
 class Ranking:
-    """Sentence scores for one article, plus the similarity matrix MMR needs."""
+    """Sentence scores for one article, and what the eligibility and duplicate checks need."""
 
+    sentences: list[str]
     scores: np.ndarray
-    similarity: np.ndarray
-    eligible: list[bool]
+    overlap: np.ndarray  # shared content-word tokens of two sentences (its diagonal is not used)
+    self_overlap: list[float]  # a sentence's overlap with itself: the squared norm of its counts
 
-    def order(self) -> list[int]:
-        """All sentence indexes, most salient first (eligible ones before the rest)."""
-        return sorted(range(len(self.scores)), key=lambda i: (not self.eligible[i], -self.scores[i], i))
-
-
-def score_sentences(
-    sentences: list[str], title: str | None = None, weights: Weights = DEFAULT_WEIGHTS
-) -> Ranking:
-    terms = [content_terms(s) for s in sentences]
-    matrix, vocab, idf = tfidf_matrix(terms)
-    sim = cosine_similarity(matrix)
-    n = len(sentences)
-    position = np.exp(-np.arange(n) / weights.position_decay)
-    score = weights.position * position + weights.centrality * lexrank(sim)
-    if title:
-        # The title is vectorised in the article's own term space; unseen words carry no weight.
-        tvec = np.zeros(matrix.shape[1])
-        for t in set(content_terms(title)):
-            if t in vocab:
-                tvec[vocab[t]] = idf[vocab[t]]
-        tnorm = np.linalg.norm(tvec)
-        if tnorm > 0:
-            score = score + weights.title * (matrix @ (tvec / tnorm))
-    return Ranking(scores=score, similarity=sim, eligible=eligible(sentences, weights.min_words))
+    def cosine(self, i: int, others: list[int]) -> float:
+        """The highest cosine similarity between sentence ``i`` and ``others`` (content-word counts)."""
+        # Scalar Python on a handful of pairs: cheaper than any numpy call.
+        squares = self.self_overlap
+        return max(float(self.overlap[i, j]) / (math.sqrt(squares[i] * squares[j]) or 1.0) for j in others)
 
 
-def select_sentences(
-    sentences: list[str], n: int, *, title: str | None = None, weights: Weights = DEFAULT_WEIGHTS
-) -> list[int]:
+def score_sentences(sentences: list[str], weights: Weights = DEFAULT_WEIGHTS) -> Ranking:
+    counts = term_counts(sentences)
+    scores, overlap = textrank(counts, weights.damping)
+    return Ranking(sentences, scores, overlap, (counts * counts).sum(axis=0).tolist())
+
+
+def select_sentences(sentences: list[str], n: int, *, weights: Weights = DEFAULT_WEIGHTS) -> list[int]:
     """Indexes of the ``n`` best sentences for a summary, in source order.
 
     Ineligible sentences (too short, bare quotations) are used only when there are
@@ -215,25 +285,29 @@ def select_sentences(
     """
     if n <= 0 or not sentences:
         return []
-    return select_ranked(score_sentences(sentences, title, weights), n, weights)
+    return select_ranked(score_sentences(sentences, weights), n, weights)
 
 
 def select_ranked(ranking: Ranking, n: int, weights: Weights = DEFAULT_WEIGHTS) -> list[int]:
-    """Greedy MMR: each pick maximises salience minus similarity to the sentences already picked."""
-    scores, sim = ranking.scores, ranking.similarity
-    value = weights.mmr_lambda * scores / (scores.max() or 1.0)
-    penalty = 1.0 - weights.mmr_lambda
-    overlap = np.zeros(len(scores))  # each sentence's highest similarity to a chosen one
-    free = np.ones(len(scores), dtype=bool)
+    """The most central sentences, each skipped if it nearly repeats one already picked.
+
+    Eligibility is checked lazily, in order of centrality: usually only a handful of
+    sentences are ever looked at.
+    """
+    sentences = ranking.sentences
+    inside = inside_quotes(sentences)
     chosen: list[int] = []
-    # Eligible sentences first; the rest only when an article has too few of them.
-    for pool in (np.asarray(ranking.eligible, dtype=bool), free):
-        while len(chosen) < n:
-            candidates = free & pool & (overlap < weights.duplicate_cosine)
-            if not candidates.any():
-                break
-            best = int(np.argmax(np.where(candidates, value - penalty * overlap, -np.inf)))
-            chosen.append(best)
-            free[best] = False
-            overlap = np.maximum(overlap, sim[best])
+    fallback: list[int] = []  # ineligible sentences, most central first
+    scores = ranking.scores.tolist()
+    # Python's sort is stable, so ties go to the earlier sentence.
+    order = sorted(range(len(scores)), key=lambda i: -scores[i])
+    for pool in (order, fallback):
+        for i in pool:
+            if len(chosen) == n:
+                return sorted(chosen)
+            if pool is order and not _is_eligible(sentences[i], inside[i], weights.min_words):
+                fallback.append(i)
+                continue
+            if not chosen or ranking.cosine(i, chosen) < weights.duplicate_cosine:
+                chosen.append(i)
     return sorted(chosen)

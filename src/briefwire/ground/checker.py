@@ -7,7 +7,7 @@ import re
 from briefwire.ground.checks import Assessment, assess
 from briefwire.ground.index import SourceIndex
 from briefwire.ground.judge import judge_instruction, safe_yes_probability
-from briefwire.ground.scoring import DECISIVE, Verdict, decide
+from briefwire.ground.scoring import Verdict, decide, judge_decides
 from briefwire.llm.base import Backend, Message
 from briefwire.llm.prompting import article_block, build_messages
 from briefwire.model import Claim, Evidence
@@ -16,13 +16,14 @@ from briefwire.text import split_sentences
 # Citation markers such as "[A1]" point at archive items; they are not part of the statement.
 _CITATION = re.compile(r"\s*\[(?:A?\d+)(?:,\s*A?\d+)*\]")
 _SEVERAL = re.compile(r"[.!?][\"')\]]*\s+\S|\n")
+NEUTRAL = 0.5  # the judge's P(yes) assumed for a claim it was not asked about
 # Worst label wins when a multi-sentence claim is checked sentence by sentence.
 SEVERITY = {"supported": 0, "opinion": 1, "unsupported": 2, "contradicted": 3}
 
 
 class Checker:
-    """Checks claims about one article. The judge runs only where it can change the outcome: not
-    for a claim a decisive finding already fails, nor for an analytic sentence stating no fact."""
+    """Checks claims about one article. The judge runs only where its answer can change the label:
+    not for a claim a decisive finding already fails, nor for a verbatim copy of the source."""
 
     def __init__(self, index: SourceIndex, *, backend: Backend | None = None, llm_judge: bool = True) -> None:
         self.index = index
@@ -42,10 +43,15 @@ class Checker:
     def assess_sentence(self, sentence: str, *, analytic: bool = False) -> tuple[Verdict, Assessment]:
         sentence = _CITATION.sub("", sentence)
         a = assess(self.index, self.index.analyse_claim(sentence))
-        p_yes = None
-        if self.backend is not None and not a.kinds & DECISIVE and not (analytic and a.facts == 0):
-            self.judge_calls += 1
-            p_yes = safe_yes_probability(self.backend, self.messages(judge_instruction(sentence)))
+        # An analytic sentence that states no fact is an opinion unless its words are the source's;
+        # a model's "yes" to a plausible opinion is no evidence, so the judge is not asked.
+        if self.backend is None or (analytic and a.facts == 0):
+            return decide(a, analytic=analytic), a
+        if not judge_decides(a, analytic=analytic):
+            # Whatever the judge said, the label would stand: skip the call, score as if undecided.
+            return decide(a, NEUTRAL, analytic=analytic), a
+        self.judge_calls += 1
+        p_yes = safe_yes_probability(self.backend, self.messages(judge_instruction(sentence)))
         return decide(a, p_yes, analytic=analytic), a
 
     def evidence_of(self, a: Assessment) -> list[Evidence]:

@@ -44,7 +44,6 @@ class Assessment:
     cov: float  # ... in all evidence sentences together
     findings: list[Finding] = field(default_factory=list)
     facts: int = 0  # names, numbers and dates the claim states
-    new_facts: int = 0  # ... that the source never mentions
     missing: list[str] = field(default_factory=list)  # claim words absent from the evidence
 
     @property
@@ -60,6 +59,7 @@ class Alignment:
     gains: list[float]
     added: list[int]  # claim words each evidence sentence was the first to cover
     missing: list[str]  # claim words no evidence sentence has, heaviest first
+    owner: dict[str, int] = field(default_factory=dict)  # claim word -> evidence position covering it
 
 
 def align(index: SourceIndex, claim: TextFacts) -> Alignment:
@@ -97,6 +97,7 @@ def align(index: SourceIndex, claim: TextFacts) -> Alignment:
     chosen, gains = [best], [scores[best] / total]
     uncovered = {k for k in keys if best not in postings[k]}
     added = [len(keys) - len(uncovered)]
+    owner = dict.fromkeys(keys - uncovered, 0)
     while uncovered and len(chosen) < MAX_EVIDENCE:
         gain = np.zeros(n)
         for k in uncovered:
@@ -109,11 +110,12 @@ def align(index: SourceIndex, claim: TextFacts) -> Alignment:
         gains.append(gain[j] / total)
         left = {k for k in uncovered if j not in postings[k]}
         added.append(len(uncovered) - len(left))
+        owner.update(dict.fromkeys(uncovered - left, len(chosen) - 1))
         uncovered = left
     covered = total - sum(weights[k] for k in uncovered)
     surface = {k: s for s, k in zip(claim.surface, claim.keys, strict=True) if k}
     missing = [surface[k] for k in sorted(uncovered, key=lambda k: -weights[k])]
-    return Alignment(chosen, gains[0], covered / total, gains, added, missing)
+    return Alignment(chosen, gains[0], covered / total, gains, added, missing, owner)
 
 
 def _by_quantity(index: SourceIndex, claim: TextFacts) -> list[int]:
@@ -175,7 +177,6 @@ def check_names(index: SourceIndex, claim: TextFacts, evidence: list[int], a: As
         if _name_in(name, claim, best_grams, index.all_grams):
             continue
         if not _name_in(name, claim, index.all_grams, index.all_grams):
-            a.new_facts += 1
             a.findings.append(Finding("entity_absent", f"entity '{name.surface}' not in source"))
             continue
         rival = _substituted(name, claim, best, rivals) if best else None
@@ -216,7 +217,6 @@ def check_quantities(index: SourceIndex, claim: TextFacts, evidence: list[int], 
         elif any(same_quantity(q, e) for e in index.quantities):
             a.findings.append(Finding(f"{what}_elsewhere", f"{what} {q.text} not in evidence"))
         else:
-            a.new_facts += 1
             a.findings.append(Finding(f"{what}_absent", f"{what} {q.text} not in source"))
 
 
@@ -326,10 +326,21 @@ def assess(index: SourceIndex, claim: TextFacts) -> Assessment:
         for finding in checks:
             if finding:
                 a.findings.append(finding)
-    if len(evidence) > 1 and al.gains[1] >= SPLICE_GAIN and al.added[1] >= 2 and al.cov1 < 0.85:
+    if _spliced(index, claim, al):
         s1, s2 = index.sentences[evidence[0]], index.sentences[evidence[1]]
-        if s1.source != s2.source or abs(s1.sentence_id - s2.sentence_id) >= SPLICE_DISTANCE:
-            a.findings.append(
-                Finding("splice", f"joins distant sentences {s1.sentence_id} and {s2.sentence_id}")
-            )
+        a.findings.append(Finding("splice", f"joins distant sentences {s1.sentence_id} and {s2.sentence_id}"))
     return a
+
+
+def _spliced(index: SourceIndex, claim: TextFacts, al: Alignment) -> bool:
+    """A distant second sentence supplies much of the claim, and not as an attached detail: a
+    subject grafted onto another sentence's predicate. A faithful fusion usually hangs the second
+    fact on a relative clause or conjunction (", which is needed ...", "and said ...")."""
+    ev = al.evidence
+    if len(ev) < 2 or al.gains[1] < SPLICE_GAIN or al.added[1] < 2 or al.cov1 >= 0.85:
+        return False
+    s1, s2 = index.sentences[ev[0]], index.sentences[ev[1]]
+    if s1.source == s2.source and abs(s1.sentence_id - s2.sentence_id) < SPLICE_DISTANCE:
+        return False
+    start = next(i for i, k in enumerate(claim.keys) if k and al.owner.get(k) == 1)
+    return not any(w in lx.SUBORDINATORS for w in claim.words[max(0, start - 3) : start])

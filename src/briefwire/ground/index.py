@@ -114,6 +114,8 @@ def _lexical_key(word: str, surface: str) -> str | None:
         return word
     if word in STOP or word in _NOT_WORDS or not any(c.isalpha() for c in word) or word in {"'s", "s", "'"}:
         return None
+    if word[0].isdigit():  # "1.2bn", "10m", "5ft": figures, compared as quantities
+        return None
     return word_key(surface if surface.isalpha() else word)
 
 
@@ -138,7 +140,10 @@ def analyse(text: str, doc: Doc, gazetteer: set[str] | None = None) -> TextFacts
 
 # Words Title Case leaves in lower case ("Strike Ends in a Deal"); any other lower-case word
 # ("was", "mentioned") marks ordinary sentence case, however many names the sentence holds.
-_SMALL_WORDS = {"a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to", "for", "by", "as"}
+_SMALL_WORDS = {
+    "a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to", "for", "by", "as",
+    "with", "than", "from", "into", "over", "up", "per", "via", "vs", "off", "out", "amid",
+}  # fmt: skip
 
 
 def _title_case(surface: list[str]) -> bool:

@@ -107,6 +107,12 @@ NEGATION_SKIP = {
     "so",
 }
 
+# Words that attach a second fact to the first: a fusion of sentences, not a grafted predicate.
+SUBORDINATORS = {
+    "which", "who", "whom", "whose", "where", "when", "while", "whereas", "although", "as", "because",
+    "after", "before", "since", "and", "but", "with", "including", "worth",
+}  # fmt: skip
+
 HEDGES_ABOVE = ("more than", "over", "above", "at least", "just over", "upwards of")
 HEDGES_BELOW = ("less than", "under", "below", "nearly", "almost", "just under", "up to", "fewer than")
 HEDGES_ABOUT = ("about", "around", "approximately", "roughly", "some", "close to", "an estimated")

@@ -6,10 +6,12 @@ The rule set is small on purpose, so an editor can follow any label back to its 
 * every finding multiplies it by a penalty (a name the source never mentions weighs most);
 * with the judge, score = (1 - JUDGE_WEIGHT) * that + JUDGE_WEIGHT * P(yes);
 * decisive findings cap the score below the threshold: the judge cannot overrule a new name;
-* score >= SUPPORT_THRESHOLD -> supported; else contradicted if a finding contradicts the
-  evidence, else unsupported; analytic sentences with no new fact become opinion.
+* score >= SUPPORT_THRESHOLD (JUDGED_THRESHOLD with the judge) -> supported; else contradicted
+  if a finding contradicts the evidence, else unsupported; analytic sentences with no new fact
+  become opinion.
 
-Thresholds and weights were picked on the dev split of bench/make_factuality_set.py.
+Thresholds and weights were picked on the dev split of bench/make_factuality_set.py (see
+docs/bench-grounding.md for the sweep).
 """
 
 from __future__ import annotations
@@ -40,7 +42,10 @@ DECISIVE = set(PENALTIES) - {"splice"}
 # that the source never states or states differently.
 ANALYTIC_FAILURES = {"entity_absent", "number_absent", "date_absent", "number_conflict", "date_conflict"}
 
+# Without the judge the score is lexical support times penalties; with it, half of the score is
+# the judge's P(yes), which a 1.5B model gives generously, so the bar sits higher.
 SUPPORT_THRESHOLD = 0.5
+JUDGED_THRESHOLD = 0.6
 JUDGE_WEIGHT = 0.5
 DECISIVE_CAP = 0.3
 # Below this coverage the words the evidence lacks are listed among the reasons.
@@ -74,10 +79,12 @@ def decide(
     p_yes: float | None = None,
     *,
     analytic: bool = False,
-    threshold: float = SUPPORT_THRESHOLD,
+    threshold: float | None = None,
     judge_weight: float = JUDGE_WEIGHT,
 ) -> Verdict:
     """The label and score; ``threshold`` and ``judge_weight`` are parameters only for tuning."""
+    if threshold is None:
+        threshold = SUPPORT_THRESHOLD if p_yes is None else JUDGED_THRESHOLD
     score = support_score(a, p_yes, judge_weight=judge_weight)
     reasons = [f.reason for f in a.findings]
     if a.cov < REPORT_COVERAGE and a.missing:
@@ -94,3 +101,9 @@ def decide(
     if kinds & contradictions:
         return Verdict("contradicted", score, reasons)
     return Verdict("unsupported", score, reasons)
+
+
+def judge_decides(a: Assessment, *, analytic: bool = False) -> bool:
+    """True when the judge's answer can change the label: no decisive finding, and a "yes" and
+    a "no" would land on different sides of the threshold. Otherwise the judge call is skipped."""
+    return decide(a, 0.0, analytic=analytic).label != decide(a, 1.0, analytic=analytic).label

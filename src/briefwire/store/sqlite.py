@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from briefwire.model import Article, BackgroundItem, Briefing
 from briefwire.store.base import BriefingRow, LLMCall, SearchHit
+from briefwire.store.paths import default_db_path
 from briefwire.store.related import find_related
 from briefwire.store.schema import migrate
 from briefwire.store.terms import extract_entities, fts_query
@@ -48,10 +49,12 @@ class SQLiteStore:
     concurrent writers from several processes wait instead of failing.
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
+    def __init__(self, path: str | Path | None = None) -> None:
+        # None: the default location ($BRIEFWIRE_DB, else the user data folder), never a
+        # file literally called "None" in the current directory.
+        self.path = str(Path(path).expanduser()) if path is not None else str(default_db_path())
         if self.path != ":memory:":
-            Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: autocommit, transactions are explicit (see _write).
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         self._db.row_factory = sqlite3.Row
