@@ -265,3 +265,21 @@ def test_schema_patterns_forbid_quotes_and_require_an_ending():
     assert not pattern.match("The central bank cut rates to 4.5% on Thursday and then")
     # One sentence per key point: no full stop followed by a space.
     assert not pattern.match("Rates fell sharply. Markets rallied on the news that day.")
+
+
+def test_last_resort_repair_keeps_a_shorter_section_rather_than_a_copy():
+    copied = "The Port of Harwick reopened on Monday after a three-day closure caused by Storm Elin."
+    bad = {
+        "paragraphs": [
+            GOOD["narrative"]["paragraphs"][0],
+            GOOD["narrative"]["paragraphs"][1] + " " + copied,
+            GOOD["narrative"]["paragraphs"][2],
+        ],
+        "key_takeaway": GOOD["narrative"]["key_takeaway"],
+    }
+    # Every attempt copies a source sentence; dropping it leaves a valid section each time.
+    backend = scripted({"narrative": [bad] * MAX_ATTEMPTS})
+    _, (_, _, narrative, _) = run(backend, sections=("narrative",))
+    assert narrative is not None
+    assert copied not in " ".join(narrative.paragraphs)
+    assert len(narrative.paragraphs) == 3

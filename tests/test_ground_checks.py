@@ -136,3 +136,30 @@ def test_a_claim_of_several_sentences_takes_the_worst_label():
 def test_full_and_short_names_are_one_person():
     (claim,) = check_claims(ARTICLE_TEXT, ["Mr Putin was not mentioned by anyone."], backend=None)
     assert claim.label == "supported" and claim.evidence[0].sentence_id in {PUTIN_FULL, PUTIN_SHORT}
+
+
+def test_fusion_with_a_relative_clause_is_not_a_splice(index):
+    fused = (
+        "Dock workers in Rotterdam ended a five-day strike on Tuesday, "
+        "while the Dutch government did not intervene."
+    )
+    assert findings(index, fused) == {}
+
+
+def test_title_case_headline_names_nothing_new(index):
+    assert findings(index, "Rotterdam Dock Strike Ends With 12% Pay Rise") == {}
+
+
+def test_acronyms_and_descriptions_of_source_names():
+    source = (
+        "Antwerp strike\n\nThe General Dockworkers' Union began a strike on Monday.\nTalks failed.\n"
+        "Ships queued.\nThe union's leader, Marc De Smet, rejected the offer."
+    )
+    claims = [
+        "The GDU began a strike on Monday.",  # initials of a name the source spells out
+        "The General Dockworkers' Union's leader, Marc De Smet, rejected the offer.",  # "the union"
+        "The ITF began a strike on Monday.",
+    ]
+    acronym, described, unknown = check_claims(source, claims, backend=None)
+    assert acronym.label == "supported" and described.label == "supported"
+    assert unknown.label == "unsupported" and any("ITF" in r for r in unknown.reasons)

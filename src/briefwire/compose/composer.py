@@ -85,10 +85,14 @@ def _parse(spec: SectionSpec, text: str) -> BaseModel | str:
         return f"schema violation at {where}: {first['msg']}"
 
 
-def _drop_flagged(spec: SectionSpec, output: BaseModel, problems: list[Problem]) -> BaseModel | None:
+def _drop_flagged(
+    spec: SectionSpec, output: BaseModel, problems: list[Problem], *, strict: bool = True
+) -> BaseModel | None:
     """Remove flagged sentences, then list items no longer valid on their own.
 
-    None when what is left breaks the schema (too few items, an empty field).
+    Strict: None when what is left breaks the schema (too few items, an empty field).
+    Lenient (the last resort): fewer items or shorter paragraphs than the schema asks are
+    accepted, but an emptied field still gives None.
     """
     flagged = {(p.path, p.sentence) for p in problems if p.sentence}
     prefix = f"{spec.section}." if spec.section in ("narrative", "deep_dive") else ""
@@ -100,12 +104,14 @@ def _drop_flagged(spec: SectionSpec, output: BaseModel, problems: list[Problem])
             for i, item in enumerate(value):
                 path = f"{prefix}{name}[{i}]"
                 text = " ".join(s for s in split_sentences(item) if (path, s) not in flagged)
-                if text and _valid(item_type, text):
+                if text and (not strict or _valid(item_type, text)):
                     kept.append(text)
             data[name] = kept
         else:
             path = f"{prefix}{name}"
             data[name] = " ".join(s for s in split_sentences(value) if (path, s) not in flagged)
+    if not strict:
+        return spec.output.model_construct(**data) if all(data.values()) else None
     try:
         return spec.output.model_validate(data)
     except ValidationError:
@@ -225,13 +231,15 @@ class Composer:
         return problems_in(fields, earlier=self.accepted, source=self.source, rewrite_fields=rewrite)
 
     def _repair(self, spec: SectionSpec, output: BaseModel, problems: list[Problem]) -> BaseModel:
-        repaired = _drop_flagged(spec, output, problems)
-        if repaired is not None and not self._problems(spec, repaired):
-            self.notes.append(
-                f"{spec.name}: removed {len({p.sentence for p in problems if p.sentence})} sentence(s) "
-                f"that failed content checks after {MAX_ATTEMPTS} attempts"
-            )
-            return repaired
+        for strict in (True, False):
+            repaired = _drop_flagged(spec, output, problems, strict=strict)
+            if repaired is not None and not self._problems(spec, repaired):
+                self.notes.append(
+                    f"{spec.name}: removed {len({p.sentence for p in problems if p.sentence})} sentence(s) "
+                    f"that failed content checks after {MAX_ATTEMPTS} attempts"
+                    + ("" if strict else ", leaving the section shorter than usual")
+                )
+                return repaired
         self.notes.append(
             f"{spec.name}: content checks still failing after {MAX_ATTEMPTS} attempts: "
             + "; ".join(str(p) for p in problems[:3])

@@ -157,7 +157,12 @@ def problems_in(
                 found.append(Problem(path, "copy", sent))
             seen.append(sent)
     if source is not None and rewrite:
-        text = " ".join(s for path in rewrite for s in fields.get(path, []))
-        if source.fivegram_overlap(text) > MAX_NARRATIVE_5GRAM_OVERLAP:
-            found.append(Problem("narrative", "overlap", ""))
+        rewritten = [(path, s) for path in rewrite for s in fields.get(path, [])]
+        if source.fivegram_overlap(" ".join(s for _, s in rewritten)) > MAX_NARRATIVE_5GRAM_OVERLAP:
+            # Name the sentences to blame, so a repair can drop them: those over the bound
+            # themselves, else the single worst one.
+            scored = sorted(rewritten, key=lambda ps: source.fivegram_overlap(ps[1]), reverse=True)
+            worst = [ps for ps in scored if source.fivegram_overlap(ps[1]) > MAX_NARRATIVE_5GRAM_OVERLAP]
+            for path, sent in worst or scored[:1]:
+                found.append(Problem(path, "overlap", sent))
     return found

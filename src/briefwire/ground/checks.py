@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from briefwire.ground import lexicon as lx
-from briefwire.ground.index import Name, SourceIndex, TextFacts
+from briefwire.ground.index import STOP, Name, SourceIndex, TextFacts
 from briefwire.ground.normalize import Quantity, comparable, same_quantity, word_key
 
 # An extra evidence sentence must cover at least this share of the claim's (IDF-weighted) words.
@@ -172,19 +172,39 @@ def check_names(index: SourceIndex, claim: TextFacts, evidence: list[int], a: As
     near_grams = set().union(*(index.grams[j] for j in _window(index, evidence))) if evidence else set()
     claim_grams = claim.grams()
     rivals = [m for m in best.names if not _name_in(m, best, claim_grams, index.all_grams)] if best else []
+
+    def found(name: Name, grams: set[str]) -> bool:
+        # "GDU" stands for "General Dockworkers' Union" where the source spells that out.
+        expansion = index.acronyms.get("".join(name.words(claim)))
+        return _name_in(name, claim, grams, index.all_grams) or "".join(expansion or ["\0"]) in grams
+
     for name in claim.names:
         a.facts += 1
-        if _name_in(name, claim, best_grams, index.all_grams):
+        if found(name, best_grams):
             continue
-        if not _name_in(name, claim, index.all_grams, index.all_grams):
+        if not found(name, index.all_grams):
             a.findings.append(Finding("entity_absent", f"entity '{name.surface}' not in source"))
             continue
         rival = _substituted(name, claim, best, rivals) if best else None
         if rival is not None:
             reason = f"entity '{name.surface}' where evidence has '{rival.surface}'"
             a.findings.append(Finding("entity_elsewhere", reason))
-        elif not _name_in(name, claim, near_grams, index.all_grams):
+        elif not found(name, near_grams) and not (best and _described(name, claim, best, index)):
             a.findings.append(Finding("entity_elsewhere", f"entity '{name.surface}' not in evidence"))
+
+
+_DETERMINERS = {"the", "its", "their", "his", "her", "this", "that"}
+
+
+def _described(name: Name, claim: TextFacts, best: TextFacts, index: SourceIndex) -> bool:
+    """The evidence refers to the named thing by its head noun: "the union" for "General
+    Dockworkers' Union" (or for "GDU"), "the bank" for "Bank of England"."""
+    words = index.acronyms.get("".join(name.words(claim))) or name.words(claim)
+    heads = {words[-1], words[0]} - STOP
+    return any(
+        w in heads and i > 0 and best.words[i - 1] in _DETERMINERS and best.surface[i][:1].islower()
+        for i, w in enumerate(best.words)
+    )
 
 
 def _what(q: Quantity) -> str:
@@ -337,10 +357,15 @@ def _spliced(index: SourceIndex, claim: TextFacts, al: Alignment) -> bool:
     subject grafted onto another sentence's predicate. A faithful fusion usually hangs the second
     fact on a relative clause or conjunction (", which is needed ...", "and said ...")."""
     ev = al.evidence
-    if len(ev) < 2 or al.gains[1] < SPLICE_GAIN or al.added[1] < 2 or al.cov1 >= 0.85:
+    if len(ev) < 2 or al.gains[1] < SPLICE_GAIN or al.cov1 >= 0.85:
         return False
     s1, s2 = index.sentences[ev[0]], index.sentences[ev[1]]
     if s1.source == s2.source and abs(s1.sentence_id - s2.sentence_id) < SPLICE_DISTANCE:
         return False
-    start = next(i for i, k in enumerate(claim.keys) if k and al.owner.get(k) == 1)
-    return not any(w in lx.SUBORDINATORS for w in claim.words[max(0, start - 3) : start])
+    # A name for what the best sentence calls "the union" is coreference, not a graft.
+    described = [n for n in claim.names if _described(n, claim, s1.facts, index)]
+    in_names = {i for n in described for i in range(n.start, n.end)}
+    added = [i for i, k in enumerate(claim.keys) if k and al.owner.get(k) == 1 and i not in in_names]
+    if len(added) < 2:
+        return False
+    return not any(w in lx.SUBORDINATORS for w in claim.words[max(0, added[0] - 3) : added[0]])

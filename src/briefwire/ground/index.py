@@ -31,8 +31,9 @@ from briefwire.text import plain_quotes, split_sentences
 
 # Tokens after which a capital letter says nothing about a name.
 _OPENERS = {'"', "'", ":", ";", "(", "-", "--", "–", "—", "*", "•", "…"}
-# Lower-case words allowed inside a name: "Bank of England", "Walter van der Vijver".
-_CONNECTORS = {"of", "de", "van", "der", "von", "la", "le", "du", "del", "da", "bin", "al", "&"}
+# Lower-case words allowed inside a name: "Bank of England", "Walter van der Vijver", and the
+# plural possessive of "Dockworkers' Union".
+_CONNECTORS = {"of", "de", "van", "der", "von", "la", "le", "du", "del", "da", "bin", "al", "&", "'"}
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "dame", "prof", "rev"}
 _NOT_NAMES = {"i", "i'm", "i've", "i'd", "i'll", "ok", "tv"}
 _MAX_GRAM = 5
@@ -156,13 +157,16 @@ def _find_names(facts: TextFacts, gazetteer: set[str]) -> list[Name]:
     uninformative = _title_case(surface)  # headlines capitalise every word
     dates = {w.title() for w in lx.WEEKDAYS + lx.MONTHS}
 
-    def name_like(i: int) -> bool:
+    def name_like(i: int, inside: bool = False) -> bool:
         s, w = surface[i], words[i]
         if w.startswith("§"):
             return True
         if not s[:1].isupper() or w in _NOT_NAMES or s in dates or not any(c.isalpha() for c in s):
             return False
-        initial = uninformative or i == 0 or surface[i - 1] in _OPENERS or surface[i - 1] in {".", "?", "!"}
+        # Inside a name ("Dockworkers' Union") a capital is as telling as anywhere mid-sentence.
+        initial = not inside and (
+            uninformative or i == 0 or surface[i - 1] in _OPENERS or surface[i - 1] in {".", "?", "!"}
+        )
         if not initial:
             return True
         return w not in STOP and (w in gazetteer or not is_english_word(s))
@@ -176,7 +180,8 @@ def _find_names(facts: TextFacts, gazetteer: set[str]) -> list[Name]:
         j = i + 1
         while j < len(words):
             # An alias ("US", "British") stays a name of its own: "US Steel" is not "§united_states".
-            plain = name_like(j) and not words[j].startswith("§") and not words[j - 1].startswith("§")
+            inside = words[j - 1] in _CONNECTORS or not uninformative
+            plain = name_like(j, inside) and not words[j].startswith("§") and not words[j - 1].startswith("§")
             connector = words[j] in _CONNECTORS and j + 1 < len(words) and surface[j + 1][:1].isupper()
             if not (plain or connector):
                 break
@@ -184,6 +189,8 @@ def _find_names(facts: TextFacts, gazetteer: set[str]) -> list[Name]:
         start = i
         while start < j and words[start] in _HONORIFICS:
             start += 1
+        while j > start and words[j - 1] in _CONNECTORS:
+            j -= 1
         if start < j:
             names.append(Name(start, j, " ".join(surface[start:j])))
         i = j
@@ -210,6 +217,31 @@ def _find_negations(facts: TextFacts) -> list[tuple[int, str | None]]:
 
 def _next(words: list[str], i: int) -> str | None:
     return words[i + 1] if i + 1 < len(words) else None
+
+
+def _acronyms(texts: list[TextFacts]) -> dict[str, list[str]]:
+    """Initials of the source's capitalised runs -> the run's words: a summary may shorten
+    "General Dockworkers' Union" to "GDU" without naming anything new."""
+    out: dict[str, list[str]] = {}
+    glue = _CONNECTORS | {"and", "for"}
+    for facts in texts:
+        run: list[int] = []
+        for i in range(len(facts.words) + 1):
+            surface = facts.surface[i] if i < len(facts.words) else ""
+            if surface[:1].isupper() and surface.isalpha() and not (not run and facts.words[i] in STOP):
+                run.append(i)
+                continue
+            if run and i < len(facts.words) and facts.words[i] in glue:
+                run.append(i)
+                continue
+            while run and facts.words[run[-1]] in glue:
+                run.pop()
+            capitals = [j for j in run if facts.surface[j][:1].isupper()]
+            if len(capitals) >= 2 and len(run) <= _MAX_GRAM:
+                initials = "".join(facts.surface[j][0] for j in capitals).lower()
+                out.setdefault(initials, facts.words[run[0] : run[-1] + 1])
+            run = []
+    return out
 
 
 @dataclass
@@ -250,6 +282,7 @@ class SourceIndex:
         title_facts = analyse(title, nlp.tokenizer(title), self.gazetteer) if title else None
         self.grams = [s.facts.grams() for s in self.sentences]
         self.all_grams: set[str] = set().union(*self.grams, title_facts.grams() if title_facts else set())
+        self.acronyms = _acronyms([s.facts for s in self.sentences])
         # What the source names and counts, for callers that want the sets themselves.
         self.entities = {" ".join(n.words(s.facts)) for s in self.sentences for n in s.facts.names}
         self.quantities = [q for s in self.sentences for q in s.facts.quantities]
