@@ -163,3 +163,9 @@ def test_acronyms_and_descriptions_of_source_names():
     acronym, described, unknown = check_claims(source, claims, backend=None)
     assert acronym.label == "supported" and described.label == "supported"
     assert unknown.label == "unsupported" and any("ITF" in r for r in unknown.reasons)
+
+
+def test_capitalised_connectors_alone_are_no_names():
+    # "De" and "Van" glue names together ("Marc De Smet"); alone at the end they must not hang.
+    out = check_claims(ARTICLE_TEXT, ["The talks were led by De.", "Van"], backend=None)
+    assert len(out) == 2 and out[1].label == "unsupported"

@@ -151,7 +151,7 @@ def brief(
             briefing = ground_briefing(
                 briefing,
                 article,
-                backend=backend if options.llm_judge else None,
+                backend=backend,
                 policy=options.unsupported,
                 background=background,
                 llm_judge=options.llm_judge,

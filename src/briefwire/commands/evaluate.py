@@ -33,16 +33,20 @@ def register(app: typer.Typer) -> None:
             if backend is not None:
                 backend.close()
         out = Console()
+
+        def num(x: float) -> str:  # a metric is undefined when the file holds one class only
+            return "n/a" if x != x else f"{x:.3f}"
+
         judge = f"judge: {backend.name} {backend.model}" if backend is not None else "judge: off (--no-llm)"
         out.print(f"{report.claims} claims from {report.documents} documents; {judge}", highlight=False)
-        out.print(f"balanced accuracy  {report.balanced_accuracy:.3f}", highlight=False)
-        out.print(f"precision          {report.precision:.3f}   (unsupported class)", highlight=False)
-        out.print(f"recall             {report.recall:.3f}   (unsupported claims caught)", highlight=False)
-        out.print(f"F1                 {report.f1:.3f}", highlight=False)
+        out.print(f"balanced accuracy  {num(report.balanced_accuracy)}", highlight=False)
+        out.print(f"precision          {num(report.precision)}   (unsupported class)", highlight=False)
+        out.print(f"recall             {num(report.recall)}   (unsupported claims caught)", highlight=False)
+        out.print(f"F1                 {num(report.f1)}", highlight=False)
         out.print(
-            f"false flag rate    {report.false_flag_rate:.3f}   (supported claims flagged)", highlight=False
+            f"false flag rate    {num(report.false_flag_rate)}   (supported claims flagged)", highlight=False
         )
-        out.print(f"ROC AUC            {report.roc_auc:.3f}", highlight=False)
+        out.print(f"ROC AUC            {num(report.roc_auc)}", highlight=False)
         out.print(
             f"speed              {report.claims_per_second:.1f} claims/s ({report.seconds:.2f} s, of which "
             f"{report.index_seconds:.2f} s indexing documents; {report.judge_calls} judge calls)",

@@ -220,7 +220,7 @@ class Composer:
         so they go after the cached article prefix)."""
         if not spec.avoid_repeats or not self.accepted:
             return spec.instruction
-        already = "\n".join(f"- {s}" for s in self.accepted[:6])
+        already = "\n".join(f"- {s}" for s in self.accepted[:5])
         return (
             f"{spec.instruction}\nThese sentences are already in the briefing; do not repeat them:\n{already}"
         )

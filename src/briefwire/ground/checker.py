@@ -23,7 +23,8 @@ SEVERITY = {"supported": 0, "opinion": 1, "unsupported": 2, "contradicted": 3}
 
 class Checker:
     """Checks claims about one article. The judge runs only where its answer can change the label:
-    not for a claim a decisive finding already fails, nor for a verbatim copy of the source."""
+    not for a claim a decisive finding already fails (a name the source never mentions), not where
+    neither "yes" nor "no" would cross the threshold, and not for an analytic sentence with no fact."""
 
     def __init__(self, index: SourceIndex, *, backend: Backend | None = None, llm_judge: bool = True) -> None:
         self.index = index
@@ -52,7 +53,10 @@ class Checker:
             return decide(a, NEUTRAL, analytic=analytic), a
         self.judge_calls += 1
         p_yes = safe_yes_probability(self.backend, self.messages(judge_instruction(sentence)))
-        return decide(a, p_yes, analytic=analytic), a
+        verdict = decide(a, p_yes, analytic=analytic)
+        if p_yes is not None:
+            verdict.reasons.append(f"judge P(yes)={p_yes:.2f}")
+        return verdict, a
 
     def evidence_of(self, a: Assessment) -> list[Evidence]:
         out = []

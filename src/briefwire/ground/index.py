@@ -189,10 +189,11 @@ def _find_names(facts: TextFacts, gazetteer: set[str]) -> list[Name]:
         start = i
         while start < j and words[start] in _HONORIFICS:
             start += 1
-        while j > start and words[j - 1] in _CONNECTORS:
-            j -= 1
-        if start < j:
-            names.append(Name(start, j, " ".join(surface[start:j])))
+        end = j
+        while end > start and words[end - 1] in _CONNECTORS:  # "Dockworkers '" -> "Dockworkers"
+            end -= 1
+        if start < end:
+            names.append(Name(start, end, " ".join(surface[start:end])))
         i = j
     return names
 

@@ -89,8 +89,6 @@ def decide(
     reasons = [f.reason for f in a.findings]
     if a.cov < REPORT_COVERAGE and a.missing:
         reasons.append("not in evidence: " + ", ".join(f"'{w}'" for w in a.missing[:4]))
-    if p_yes is not None:
-        reasons.append(f"judge P(yes)={p_yes:.2f}")
     kinds = a.kinds
     if score >= threshold and not kinds & DECISIVE:
         return Verdict("supported", score, reasons)
