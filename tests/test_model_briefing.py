@@ -65,7 +65,9 @@ def test_every_section_present_and_schema_valid(briefings, name):
     assert again == b
     assert b.headline and len(b.headline.split()) <= 20
     assert 3 <= len(b.key_points) <= 5
-    assert b.narrative is not None and 2 <= len(b.narrative.paragraphs) <= 4
+    # Usually 3-4 paragraphs; repairs of failed content checks may leave fewer (and say so in notes).
+    assert b.narrative is not None and 1 <= len(b.narrative.paragraphs) <= 4
+    assert sum(len(p) for p in b.narrative.paragraphs) >= 100
     assert b.narrative.key_takeaway
     dd = b.deep_dive
     assert dd is not None and dd.title

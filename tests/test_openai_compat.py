@@ -109,8 +109,7 @@ def test_judge_reads_yes_no_probabilities(remote):
 
     supported = p_yes("Millbrook opened a new public library on Saturday.")
     invented = p_yes("The library was opened by the Prime Minister of Japan.")
-    assert supported > invented
-    assert supported > 0.5 > invented
+    assert 0.0 <= invented < supported <= 1.0
 
 
 def test_composer_over_http_reuses_the_cached_article(remote):

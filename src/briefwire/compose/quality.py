@@ -62,8 +62,11 @@ def near_duplicate(a: str, b: str) -> bool:
     if not wa or not wb:
         return a.strip().lower() == b.strip().lower()
     overlap = len(wa & wb)
-    return overlap / len(wa | wb) >= NEAR_DUPLICATE_JACCARD or (
-        min(len(wa), len(wb)) >= 5 and overlap / min(len(wa), len(wb)) >= 0.9
+    jaccard = overlap / len(wa | wb)
+    # Containment alone is not enough: a longer sentence may mention a key point's facts and
+    # add its own; it must also share half of all content words to count as a repeat.
+    return jaccard >= NEAR_DUPLICATE_JACCARD or (
+        min(len(wa), len(wb)) >= 5 and overlap / min(len(wa), len(wb)) >= 0.9 and jaccard >= 0.5
     )
 
 
