@@ -20,6 +20,7 @@ from briefwire.ingest import load_article
 from briefwire.model import Briefing
 from briefwire.options import BriefOptions
 from briefwire.pipeline import brief
+from briefwire.render import render
 from briefwire.text import split_sentences
 
 pytestmark = pytest.mark.model
@@ -37,6 +38,11 @@ def briefings(embedded_backend) -> dict[str, tuple[object, Briefing]]:
         # Grounding is covered by its own model tests; here the judge is off to keep CI short.
         options = BriefOptions(llm_judge=False)
         out[name] = (article, brief(article, backend=embedded_backend, options=options))
+        # Keep the real output for people to read (CI artifact; the README sample comes from here).
+        artifacts = Path(__file__).resolve().parent.parent / "test-artifacts"
+        artifacts.mkdir(exist_ok=True)
+        (artifacts / f"briefing-{Path(name).stem}.md").write_text(render(out[name][1], "md"))
+        (artifacts / f"briefing-{Path(name).stem}.json").write_text(out[name][1].model_dump_json(indent=2))
     return out
 
 

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from briefwire.commands.common import LlmModelOpt, LlmUrlOpt, ModelOpt, backend_config, load_backend
 from briefwire.errors import InputError
 from briefwire.llm.base import Backend
 from briefwire.text import split_sentences
@@ -20,14 +21,12 @@ _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 
 def open_backend(
-    no_llm: bool, model: str | None, llm_url: str | None, llm_model: str | None
+    no_llm: bool, model: Path | None, llm_url: str | None, llm_model: str | None
 ) -> Backend | None:
     """The judge's backend (None with --no-llm): the embedded model unless --llm-url is given."""
     if no_llm:
         return None
-    from briefwire.llm import BackendConfig, make_backend
-
-    return make_backend(BackendConfig.from_env(model_path=model, llm_url=llm_url, llm_model=llm_model))
+    return load_backend(backend_config(model, llm_url, llm_model), quiet=True)
 
 
 def read_text(name: str, what: str) -> str:
@@ -56,9 +55,9 @@ def register(app: typer.Typer) -> None:
         claims: str = typer.Argument(..., help="Claims file (one per line, or prose), or - for stdin."),
         output_format: str = typer.Option("text", "--format", help="text or json."),
         no_llm: bool = typer.Option(False, "--no-llm", help="Fast checks only, no model judge."),
-        model: str | None = typer.Option(None, "--model", help="A GGUF model file for the judge."),
-        llm_url: str | None = typer.Option(None, "--llm-url", help="An OpenAI-compatible endpoint."),
-        llm_model: str | None = typer.Option(None, "--llm-model", help="Model name at --llm-url."),
+        model: Path | None = ModelOpt,
+        llm_url: str | None = LlmUrlOpt,
+        llm_model: str | None = LlmModelOpt,
     ) -> None:
         """Label each claim supported, unsupported or contradicted, with its evidence sentences."""
         from briefwire.ground import check_claims

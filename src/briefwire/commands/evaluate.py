@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from briefwire.commands.check import open_backend
+from briefwire.commands.common import LlmModelOpt, LlmUrlOpt, ModelOpt
 
 
 def register(app: typer.Typer) -> None:
@@ -18,9 +21,9 @@ def register(app: typer.Typer) -> None:
         file: str = typer.Argument(..., help='JSONL of {"document", "claim", "label": 1|0}; - for stdin.'),
         limit: int | None = typer.Option(None, "--limit", min=1, help="Use only the first N rows."),
         no_llm: bool = typer.Option(False, "--no-llm", help="Fast checks only, no model judge."),
-        model: str | None = typer.Option(None, "--model", help="A GGUF model file for the judge."),
-        llm_url: str | None = typer.Option(None, "--llm-url", help="An OpenAI-compatible endpoint."),
-        llm_model: str | None = typer.Option(None, "--llm-model", help="Model name at --llm-url."),
+        model: Path | None = ModelOpt,
+        llm_url: str | None = LlmUrlOpt,
+        llm_model: str | None = LlmModelOpt,
     ) -> None:
         """Balanced accuracy, precision/recall/F1 of the UNSUPPORTED class (gold 0), ROC AUC, speed."""
         from briefwire.ground.evaluate import evaluate, read_jsonl
