@@ -120,6 +120,7 @@ def brief(
     """Write a briefing of ``article``; with ``store``, reuse a stored one unless ``force``."""
     options = options or BriefOptions()
     progress = progress or NullProgress()
+    original = article  # stored as given, so a truncated long article still dedupes
     started = time.perf_counter()
     uses_model = backend is not None and options.engine == "llm"
     # The same pair the briefing's run statistics carry, so any caller can find it again.
@@ -166,7 +167,7 @@ def brief(
     if briefing.run is not None:
         briefing.run.total_seconds = round(time.perf_counter() - started, 3)
     if store is not None:
-        article_id = store.add_article(article)
+        article_id = store.add_article(original)
         store.save_briefing(
             article_id,
             briefing,

@@ -32,8 +32,10 @@ _DANGLING = frozenset(
 
 # Two sentences sharing this share of content words say the same thing.
 NEAR_DUPLICATE_JACCARD = 0.7
-# A narrative sentence sharing this many consecutive words with one source sentence is a copy.
-COPY_RUN_WORDS = 12
+# A narrative sentence copies a source sentence when it repeats most of it word for word
+# (this share of its words in one run), or a long run of any longer sentence.
+COPY_SHARE = 0.8
+COPY_RUN_WORDS = 20
 # At most this share of the narrative's 5-word sequences may appear in the source.
 MAX_NARRATIVE_5GRAM_OVERLAP = 0.45
 
@@ -109,7 +111,7 @@ class SourceText:
             if len(src) < 6:
                 continue
             run = longest_shared_run(toks, src)
-            if run >= COPY_RUN_WORDS or (run == len(src) and len(src) >= 8):
+            if run >= COPY_RUN_WORDS or run >= COPY_SHARE * len(src):
                 return True
         return False
 
