@@ -283,3 +283,21 @@ def test_last_resort_repair_keeps_a_shorter_section_rather_than_a_copy():
     assert narrative is not None
     assert copied not in " ".join(narrative.paragraphs)
     assert len(narrative.paragraphs) == 3
+
+
+def test_takeaway_repeating_a_paragraph_drops_the_paragraph_sentence_instead():
+    twin = "Storm Elin shut the port of Harwick for three days and cost local traders dearly."
+    bad = {
+        "paragraphs": [
+            GOOD["narrative"]["paragraphs"][0],
+            GOOD["narrative"]["paragraphs"][1] + " " + twin,
+            GOOD["narrative"]["paragraphs"][2],
+        ],
+        "key_takeaway": twin,
+    }
+    backend = scripted({"narrative": [bad] * MAX_ATTEMPTS})
+    composer, (_, _, narrative, _) = run(backend, sections=("narrative",))
+    assert composer.stats[0].attempts == 1  # repaired at once, no regeneration
+    assert narrative is not None
+    assert narrative.key_takeaway == twin
+    assert twin not in " ".join(narrative.paragraphs)

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from briefwire.compose.quality import Problem, SourceText, problems_in
+from briefwire.compose.quality import Problem, SourceText, near_duplicate, problems_in
 from briefwire.compose.sections import SPECS, SectionSpec
 from briefwire.errors import GenerationError
 from briefwire.llm.base import Backend, GenerationParams, LLMError, Message
@@ -118,6 +118,29 @@ def _drop_flagged(
         return None
 
 
+def _blame_list_twins(spec: SectionSpec, output: BaseModel, problems: list[Problem]) -> list[Problem]:
+    """A one-sentence field (the key takeaway) cannot lose its sentence; when it repeats a
+    sentence of a list field in the same section, drop that twin instead."""
+    fields = flatten(spec, output)
+    blamed: list[Problem] = []
+    for problem in problems:
+        single = "[" not in problem.path and len(fields.get(problem.path, [])) == 1
+        twin = None
+        if problem.kind == "duplicate" and single:
+            twin = next(
+                (
+                    (path, sent)
+                    for path, sents in fields.items()
+                    if "[" in path
+                    for sent in sents
+                    if near_duplicate(sent, problem.sentence)
+                ),
+                None,
+            )
+        blamed.append(Problem(twin[0], "duplicate", twin[1]) if twin else problem)
+    return blamed
+
+
 def _valid(adapter: TypeAdapter, value: str) -> bool:
     try:
         adapter.validate_python(value)
@@ -188,7 +211,7 @@ class Composer:
             if problems:
                 # Dropping the offending sentences is cheaper than another generation (~10 s),
                 # and is accepted when what remains still fills the schema and passes every check.
-                repaired = _drop_flagged(spec, parsed, problems)
+                repaired = _drop_flagged(spec, parsed, _blame_list_twins(spec, parsed, problems))
                 if repaired is not None and not self._problems(spec, repaired):
                     kinds = sorted({p.kind.replace("_", " ") for p in problems})
                     removed = f"removed {len(problems)} sentence(s) that failed checks"
@@ -231,6 +254,7 @@ class Composer:
         return problems_in(fields, earlier=self.accepted, source=self.source, rewrite_fields=rewrite)
 
     def _repair(self, spec: SectionSpec, output: BaseModel, problems: list[Problem]) -> BaseModel:
+        problems = _blame_list_twins(spec, output, problems)
         for strict in (True, False):
             repaired = _drop_flagged(spec, output, problems, strict=strict)
             if repaired is not None and not self._problems(spec, repaired):
