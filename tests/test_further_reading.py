@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
+from typing import get_args
 
 import pytest
 
@@ -12,6 +13,7 @@ from briefwire.further_reading import (
     COUNTRY_TERMS,
     INTERNATIONAL_SCOPES,
     Candidate,
+    Kind,
     OfficialSource,
     find_candidates,
     has_international_angle,
@@ -19,18 +21,7 @@ from briefwire.further_reading import (
     select_links,
 )
 
-KINDS = {
-    "government",
-    "head_of_state",
-    "ministry",
-    "international_org",
-    "central_bank",
-    "regulator",
-    "statistics",
-    "agency",
-    "legislature",
-    "court",
-}
+KINDS = set(get_args(Kind))
 
 
 def urls(candidates) -> list[str]:
