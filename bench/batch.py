@@ -10,6 +10,12 @@ briefings/hour and the speed-up over one slot.
     python bench/batch.py --slots 1,3 --json docs/bench-batch.json
 
 Model load time is measured apart and not counted in throughput.
+
+``--ceiling`` first measures what continuous batching can give on this machine at
+all, with no pipeline around it: K plain generations (distinct short prompts, no
+schema, a fixed number of tokens) and K prompt-only requests (distinct ~600-token
+prompts, one generated token) sent at once to one backend with K slots, for each
+slot count K. No briefing workload can batch better than these two figures.
 """
 
 from __future__ import annotations
@@ -55,6 +61,53 @@ class _PrintProgress:
         print(
             f"   {elapsed:7.1f}s {result.status} {result.id} ({result.generated_tokens} tokens)", flush=True
         )
+
+
+def _concurrent(backend, requests: list[tuple[str, int]]) -> tuple[int, int, float]:
+    """Send ``requests`` ((prompt, max_tokens) each) at once; (prompt tokens, generated tokens, seconds)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(request: tuple[str, int]):
+        prompt, max_tokens = request
+        params = GenerationParams(max_tokens=max_tokens, temperature=0.7, seed=len(prompt))
+        return backend.chat([{"role": "user", "content": prompt}], params=params)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(len(requests)) as pool:
+        done = list(pool.map(one, requests))
+    seconds = time.perf_counter() - started
+    return sum(c.prompt_tokens for c in done), sum(c.generated_tokens for c in done), seconds
+
+
+def measure_ceiling(slot_counts: list[int], files: list[Path]) -> list[dict]:
+    """Raw decode and prefill throughput with K concurrent requests on K slots, K in ``slot_counts``."""
+    topics = ("rivers", "railways", "volcanoes", "bread", "chess", "owls", "copper", "tides")
+    # Distinct article texts (no shared prefix, so nothing is served from the KV cache).
+    texts = [" ".join(f.read_text(encoding="utf-8", errors="replace").split()[:450]) for f in files]
+    rows = []
+    for k in sorted(set(slot_counts)):
+        backend = make_backend(BackendConfig.from_env(parallel=k))
+        backend.chat([{"role": "user", "content": "Say ok."}], params=GenerationParams(max_tokens=4))
+        decode = [(f"Write a long essay about {topics[i % len(topics)]}, part {i}.", 160) for i in range(k)]
+        _, generated, decode_s = _concurrent(backend, decode)
+        prefill = [(f"Summarise this, version {k}-{i}:\n{texts[i % len(texts)]}", 1) for i in range(k)]
+        prompt, _, prefill_s = _concurrent(backend, prefill)
+        backend.close()
+        rows.append(
+            {
+                "slots": k,
+                "decode_tokens_per_second": round(generated / decode_s, 1),
+                "prefill_tokens_per_second": round(prompt / prefill_s, 1),
+            }
+        )
+        decode, prefill = rows[-1]["decode_tokens_per_second"], rows[-1]["prefill_tokens_per_second"]
+        print(
+            f"ceiling, {k} concurrent request(s) on {k} slot(s): "
+            f"decode {decode} tok/s ({decode / rows[0]['decode_tokens_per_second']:.2f}x), "
+            f"prefill {prefill} tok/s ({prefill / rows[0]['prefill_tokens_per_second']:.2f}x)",
+            flush=True,
+        )
+    return rows
 
 
 def run_once(files: list[Path], slots: int, work: Path, options: BriefOptions) -> dict:
@@ -120,6 +173,10 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--sections", help="comma-separated subset (default: all, the full pipeline)")
     parser.add_argument("--no-judge", action="store_true", help="ground without the model's judge")
+    parser.add_argument(
+        "--ceiling", action="store_true", help="first measure raw decode/prefill batching (see above)"
+    )
+    parser.add_argument("--ceiling-only", action="store_true", help="measure the ceiling, then stop")
     args = parser.parse_args()
     # In the order given (e.g. "4,1" measures N slots first); 1 slot is always measured.
     slot_counts = list(dict.fromkeys([*(int(s) for s in args.slots.split(",")), 1]))
@@ -136,6 +193,14 @@ def main() -> None:
     cores = available_cores()
     print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}", flush=True)
 
+    ceiling = None
+    if args.ceiling or args.ceiling_only:
+        ceiling = measure_ceiling(slot_counts, files)
+        if args.ceiling_only:
+            if args.json:
+                figures = {"command": " ".join(sys.argv), "ceiling": ceiling}
+                args.json.write_text(json.dumps(figures, indent=2) + "\n")
+            return
     runs: list[dict] = []
     meta = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -143,6 +208,7 @@ def main() -> None:
         "machine": {"arch": platform.machine(), "cores": cores},
         "articles": [f"{f.parent.name}/{f.name}" for f in files],
         "options": options.model_dump(),
+        "ceiling": ceiling,
     }
     with tempfile.TemporaryDirectory(prefix="briefwire-bench-") as tmp:
         for slots in slot_counts:

@@ -181,3 +181,29 @@ def test_long_article_is_truncated_at_a_sentence_with_a_warning():
     assert len(fitted.text) < len(article.text)
     assert fitted.text.rstrip().endswith("detail.")
     assert any("truncated" in w for w in fitted.warnings)
+
+
+def test_archived_briefing_is_served_without_loading_the_model(tmp_path):
+    from briefwire.ingest import load_article
+    from briefwire.model import Briefing
+    from briefwire.options import BriefOptions
+    from briefwire.store import SQLiteStore
+
+    path = EXAMPLES / "rate-decision.txt"
+    model = tmp_path / "absent.gguf"  # never built: loading it would fail
+    with SQLiteStore(tmp_path / "bw.db") as store:
+        article_id = store.add_article(load_article(str(path)))
+        stored = Briefing(headline="Stored earlier", key_points=["A point from the archive."])
+        key = BriefOptions().cache_key()
+        store.save_briefing(article_id, stored, key, backend="embedded", model=model.name)
+
+    proc = run_cli("brief", str(path), "--model", str(model), "--format", "json", tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert json.loads(proc.stdout)["headline"] == "Stored earlier"
+    assert "found in the archive" in proc.stderr.decode()
+
+    # Other options are another briefing: that one needs the model, and its absence is reported.
+    proc = run_cli("brief", str(path), "--model", str(model), "--seed", "7", "-q", tmp_path=tmp_path)
+    assert_one_line_error(proc, 3, "model file not found")
+    proc = run_cli("brief", str(path), "--model", str(model), "--force", "-q", tmp_path=tmp_path)
+    assert_one_line_error(proc, 3, "model file not found")

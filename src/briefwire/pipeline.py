@@ -108,6 +108,14 @@ def _compose_llm(
     return briefing
 
 
+def stored_briefing(
+    store: Store, article: Article, options: BriefOptions, backend_name: str, model_name: str
+) -> Briefing | None:
+    """The archived briefing of this article with these options and this backend and model, if any."""
+    found = store.find_briefing(article.content_hash, options.cache_key(), backend_name, model_name)
+    return store.get_briefing(found) if found is not None else None
+
+
 def brief(
     article: Article,
     *,
@@ -128,11 +136,9 @@ def brief(
     model_name = backend.model if uses_model else "extractive"  # type: ignore[union-attr]
     call_ids: list[str] = []
     if store is not None and not force:
-        found = store.find_briefing(article.content_hash, options.cache_key(), backend_name, model_name)
-        if found is not None:
-            cached = store.get_briefing(found)
-            if cached is not None:
-                return cached
+        cached = stored_briefing(store, article, options, backend_name, model_name)
+        if cached is not None:
+            return cached
 
     if options.engine == "extractive":
         from briefwire.extractive import extractive_briefing

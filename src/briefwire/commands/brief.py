@@ -95,7 +95,7 @@ def brief_command(
 ) -> None:
     """Write a grounded briefing of ARTICLE (Markdown to stdout by default)."""
     from briefwire.ingest import load_article
-    from briefwire.pipeline import brief
+    from briefwire.pipeline import brief, stored_briefing
     from briefwire.render import format_for_path, render
 
     try:
@@ -111,11 +111,6 @@ def brief_command(
     for warning in art.warnings:
         stderr.print(f"[yellow]warning:[/] {warning}")
 
-    backend = None
-    if engine == "llm":
-        backend = backend_or_fallback(backend_config(model, llm_url, llm_model, threads), quiet=quiet)
-        if backend is None:
-            engine = "extractive"
     options = BriefOptions(
         engine=engine,  # type: ignore[arg-type]
         sections=parse_sections(sections, SECTIONS),
@@ -126,6 +121,21 @@ def brief_command(
         llm_judge=llm_judge,
     )
     store = None if no_store else open_store(db)
+    config = backend_config(model, llm_url, llm_model, threads)
+    identity = config.identity()
+    if engine == "llm" and store is not None and not force and identity is not None:
+        # An archived briefing needs no model: answer before paying for the model load.
+        stored = stored_briefing(store, art, options, *identity)
+        if stored is not None:
+            if not quiet:
+                stderr.print("[dim]found in the archive (same article and options; --force rewrites it)[/]")
+            _emit(render(stored, out_format), output, quiet)  # type: ignore[arg-type]
+            return
+    backend = None
+    if engine == "llm":
+        backend = backend_or_fallback(config, quiet=quiet)
+        if backend is None:
+            options = options.model_copy(update={"engine": "extractive"})
     with Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description:<22}"),
@@ -139,15 +149,18 @@ def brief_command(
         briefing = brief(
             art, backend=backend, options=options, store=store, progress=RichProgress(bar), force=force
         )
-    text = render(briefing, out_format)  # type: ignore[arg-type]
+    _emit(render(briefing, out_format), output, quiet)  # type: ignore[arg-type]
+    if backend is not None:
+        backend.close()
+
+
+def _emit(text: str, output: Path | None, quiet: bool) -> None:
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
         _write_atomic(output, text)
         if not quiet:
             stderr.print(f"wrote {output}")
-    if backend is not None:
-        backend.close()
 
 
 def register(app: typer.Typer) -> None:

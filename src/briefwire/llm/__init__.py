@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
 
@@ -39,6 +40,17 @@ class BackendConfig:
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    def identity(self) -> tuple[str, str] | None:
+        """(backend name, model name) as the built backend will report them, without building it;
+        None when only the server can tell (a remote endpoint with no model named)."""
+        if self.llm_url:
+            return ("openai-compatible", self.llm_model) if self.llm_model else None
+        if self.model_path:
+            return "embedded", Path(self.model_path).name
+        from briefwire.llm.weights import DEFAULT_MODEL_NAME
+
+        return "embedded", DEFAULT_MODEL_NAME
 
 
 def make_backend(config: BackendConfig | None = None) -> Backend:
