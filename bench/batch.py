@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from briefwire.batch import BatchConfig, ItemResult, run_batch
-from briefwire.llm import BackendConfig, GenerationParams, make_backend
+from briefwire.llm import Backend, BackendConfig, GenerationParams, make_backend
 from briefwire.llm.embedded import available_cores
 from briefwire.options import BriefOptions
 from briefwire.store import SQLiteStore
@@ -63,7 +63,7 @@ class _PrintProgress:
         )
 
 
-def _concurrent(backend, requests: list[tuple[str, int]]) -> tuple[int, int, float]:
+def _concurrent(backend: Backend, requests: list[tuple[str, int]]) -> tuple[int, int, float]:
     """Send ``requests`` ((prompt, max_tokens) each) at once; (prompt tokens, generated tokens, seconds)."""
     from concurrent.futures import ThreadPoolExecutor
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
 
@@ -45,12 +44,13 @@ class BackendConfig:
         """(backend name, model name) as the built backend will report them, without building it;
         None when only the server can tell (a remote endpoint with no model named)."""
         if self.llm_url:
-            return ("openai-compatible", self.llm_model) if self.llm_model else None
-        if self.model_path:
-            return "embedded", Path(self.model_path).name
-        from briefwire.llm.weights import DEFAULT_MODEL_NAME
+            from briefwire.llm.openai_compat import OpenAICompatBackend
 
-        return "embedded", DEFAULT_MODEL_NAME
+            return (OpenAICompatBackend.name, self.llm_model) if self.llm_model else None
+        from briefwire.llm.embedded import EmbeddedBackend
+        from briefwire.llm.weights import model_name
+
+        return EmbeddedBackend.name, model_name(self.model_path)
 
 
 def make_backend(config: BackendConfig | None = None) -> Backend:

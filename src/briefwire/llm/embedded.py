@@ -16,7 +16,7 @@ from typing import Any
 
 from briefwire.errors import ConfigError
 from briefwire.llm.base import Completion, GenerationParams, LLMError, Message, TokenCallback
-from briefwire.llm.weights import DEFAULT_MODEL_NAME, default_model_path
+from briefwire.llm.weights import default_model_path, model_name
 
 YES_TOKENS = {"yes", "true", "supported"}
 NO_TOKENS = {"no", "false", "unsupported", "not"}
@@ -135,12 +135,11 @@ class EmbeddedBackend:
             ) from err
         if model_path is None:
             path = default_model_path()
-            self.model = DEFAULT_MODEL_NAME
         else:
             path = Path(model_path)
             if not path.is_file():
                 raise ConfigError(f"model file not found: {path}")
-            self.model = path.name
+        self.model = model_name(model_path)
         self.model_path = path
         self.parallel = max(1, parallel)
         self.context = context

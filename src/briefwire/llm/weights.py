@@ -22,6 +22,13 @@ import platformdirs
 from briefwire.errors import ConfigError
 
 DEFAULT_MODEL_NAME = "Qwen2.5-Coder-1.5B-Instruct Q4_K_M"
+
+
+def model_name(model_path: str | Path | None) -> str:
+    """The name the embedded backend reports (and the archive files briefings under) for a GGUF path."""
+    return DEFAULT_MODEL_NAME if model_path is None else Path(model_path).name
+
+
 DEFAULT_MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 DEFAULT_MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 DEFAULT_MODEL_SIZE = 1_117_320_768
