@@ -79,7 +79,7 @@ GOOD = {
 def scripted(overrides: dict[str, list[object]] | None = None) -> FakeBackend:
     """Answers by section (found from the instruction), with optional per-section answer queues."""
     queues = {name: list(answers) for name, answers in (overrides or {}).items()}
-    by_output = {spec.output.__name__: spec.name for spec in SPECS}
+    by_output = {(spec.draft or spec.output).__name__: spec.name for spec in SPECS}
 
     def respond(messages, schema):
         name = by_output[schema["title"]]
@@ -202,7 +202,7 @@ def test_duplicate_sentence_is_dropped_without_a_retry():
 def test_later_sections_are_told_what_not_to_repeat():
     backend = scripted()
     run(backend)
-    narrative_call = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeOut")
+    narrative_call = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeDraft")
     task = narrative_call["messages"][-1]["content"].split("TASK:")[1]
     assert "do not repeat" in task
     assert GOOD["key_points"]["key_points"][0] in task
@@ -301,3 +301,109 @@ def test_takeaway_repeating_a_paragraph_drops_the_paragraph_sentence_instead():
     assert narrative is not None
     assert narrative.key_takeaway == twin
     assert twin not in " ".join(narrative.paragraphs)
+
+
+# -- top-ups: only the missing list items are asked for again ----------------------------
+
+
+def _assessment_repeating_a_key_point() -> dict:
+    bad = dict(GOOD["deep_dive.assessment"])
+    bad["pros"] = [GOOD["deep_dive.assessment"]["pros"][0], GOOD["key_points"]["key_points"][1]]
+    return bad
+
+
+def scripted_with_top_ups(overrides: dict[str, list[object]], top_ups: list[object]) -> FakeBackend:
+    inner = scripted(overrides)
+    queue = list(top_ups)
+
+    def respond(messages, schema):
+        if schema["title"] == "TopUpOut":
+            return queue.pop(0)
+        return inner._responder(messages, schema)
+
+    return FakeBackend(responder=respond)
+
+
+def test_a_list_left_short_by_a_repair_is_topped_up_without_a_new_generation():
+    new_pro = "Ships could berth again without waiting for new repairs."
+    backend = scripted_with_top_ups(
+        {"deep_dive.assessment": [_assessment_repeating_a_key_point()]}, [{"pros": [new_pro]}]
+    )
+    composer, (_, _, _, deep_dive) = run(backend)
+    assert deep_dive is not None
+    assert deep_dive.pros == [GOOD["deep_dive.assessment"]["pros"][0], new_pro]
+    stats = composer.stats[-1]
+    assert (stats.attempts, stats.top_ups) == (1, 1)
+    call = backend.calls[-1]
+    # Exactly the missing item is asked for, with what it must not repeat, after the cached article.
+    assert (
+        call["schema"]["properties"]["pros"]["minItems"]
+        == call["schema"]["properties"]["pros"]["maxItems"]
+        == 1
+    )
+    assert set(call["schema"]["properties"]) == {"pros"}
+    task = call["messages"][-1]["content"].split("TASK:")[1]
+    assert "1 more pros" in task and GOOD["key_points"]["key_points"][1] in task
+    assert call["messages"][-1]["content"].startswith(
+        backend.calls[0]["messages"][-1]["content"].split("TASK:")[0]
+    )
+    assert call["params"].max_tokens < 100
+    assert any("wrote 1 new item" in n for n in composer.notes)
+
+
+def test_a_top_up_that_fails_the_checks_falls_back_to_a_new_generation():
+    repeat = {"pros": [GOOD["key_points"]["key_points"][1]]}
+    backend = scripted_with_top_ups({"deep_dive.assessment": [_assessment_repeating_a_key_point()]}, [repeat])
+    composer, (_, _, _, deep_dive) = run(backend)
+    assert deep_dive is not None and deep_dive.pros == GOOD["deep_dive.assessment"]["pros"]
+    stats = composer.stats[-1]
+    assert (stats.attempts, stats.top_ups) == (2, 1)
+
+
+def test_narrative_paragraphs_and_emptied_takeaways_are_not_topped_up():
+    from briefwire.compose.quality import Problem
+    from briefwire.compose.repair import plan_top_up
+    from briefwire.compose.sections import AssessmentOut, NarrativeOut
+
+    specs = {spec.name: spec for spec in SPECS}
+    narrative = NarrativeOut.model_validate(GOOD["narrative"])
+    first = GOOD["narrative"]["paragraphs"][0].split(". ")[0] + "."
+    assert (
+        plan_top_up(specs["narrative"], narrative, [Problem("narrative.paragraphs[0]", "copy", first)])
+        is None
+    )
+    takeaway = GOOD["narrative"]["key_takeaway"]
+    assert (
+        plan_top_up(specs["narrative"], narrative, [Problem("narrative.key_takeaway", "copy", takeaway)])
+        is None
+    )
+    assessment = AssessmentOut.model_validate(GOOD["deep_dive.assessment"])
+    con = GOOD["deep_dive.assessment"]["cons"][1]
+    plan = plan_top_up(
+        specs["deep_dive.assessment"], assessment, [Problem("deep_dive.cons[1]", "duplicate", con)]
+    )
+    assert plan is not None and plan.missing == {"cons": 1}
+
+
+def test_a_narrative_repair_may_leave_a_short_paragraph_though_full_ones_are_asked_for():
+    kp = GOOD["key_points"]["key_points"]
+    opening = "Ships are moving again at Harwick, the town's lifeline."
+    narrative = {
+        **GOOD["narrative"],
+        "paragraphs": [f"{kp[0]} {opening}", *GOOD["narrative"]["paragraphs"][1:]],
+    }
+    backend = scripted({"narrative": [narrative]})
+    composer, (_, _, repaired, _) = run(backend, sections=("key_points", "narrative"))
+    assert repaired is not None and repaired.paragraphs[0] == opening
+    assert composer.stats[-1].attempts == 1
+    asked = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeDraft")
+    assert len(opening) < 120 and "{120,900}" in __import__("json").dumps(asked["schema"])
+
+
+def test_top_ups_can_be_turned_off():
+    backend = scripted({"deep_dive.assessment": [_assessment_repeating_a_key_point()]})
+    composer = Composer(backend, ARTICLE, seed=7, top_ups=False)
+    compose(composer, ("key_points", "deep_dive"))
+    stats = composer.stats[-1]
+    assert (stats.attempts, stats.top_ups) == (2, 0)
+    assert all(c["schema"]["title"] != "TopUpOut" for c in backend.calls)

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1 added run.sections[].top_ups; minor versions only add fields
 
 Label = Literal["supported", "unsupported", "contradicted", "opinion"]
 
@@ -95,7 +95,8 @@ class SectionStats(BaseModel):
     cached_tokens: int = 0  # served from the KV cache
     generated_tokens: int = 0
     seconds: float = 0.0
-    attempts: int = 1
+    attempts: int = 1  # generations of the whole section
+    top_ups: int = 0  # short calls that wrote only the items a repair had to drop
 
 
 class RunStats(BaseModel):

@@ -18,20 +18,26 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from briefwire.compose.quality import Problem, SourceText, near_duplicate, problems_in
+from briefwire.compose.quality import Problem, SourceText, problems_in
+from briefwire.compose.repair import (
+    UNCHECKED_FIELDS,
+    TopUp,
+    blame_list_twins,
+    drop_flagged,
+    flatten,
+    plan_top_up,
+)
 from briefwire.compose.sections import SPECS, SectionSpec
 from briefwire.errors import GenerationError
-from briefwire.llm.base import Backend, GenerationParams, LLMError, Message
+from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
 from briefwire.llm.prompting import article_block, build_messages
 from briefwire.model import Article, BackgroundItem, DeepDive, Narrative, SectionStats
-from briefwire.text import split_sentences
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-_UNCHECKED_FIELDS = {"headline", "deep_dive.title"}  # titles, not sentences
 _REWRITE_FIELD_PREFIX = "narrative."
 
 CallLogger = Callable[[str, str, SectionStats], None]  # (section, prompt_hash, stats)
@@ -44,20 +50,6 @@ class ProgressSink:
     def section_started(self, name: str) -> None: ...
     def tokens(self, name: str, generated: int, tokens_per_second: float) -> None: ...
     def section_done(self, name: str, stats: SectionStats) -> None: ...
-
-
-def flatten(spec: SectionSpec, output: BaseModel) -> dict[str, list[str]]:
-    """Section output → {briefing path: sentences}, e.g. {"narrative.paragraphs[0]": [...]}."""
-    prefix = f"{spec.section}." if spec.section in ("narrative", "deep_dive") else ""
-    out: dict[str, list[str]] = {}
-    for name, value in output.model_dump().items():
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                out[f"{prefix}{name}[{i}]"] = split_sentences(item) or [item]
-        else:
-            path = f"{prefix}{name}"
-            out[path] = [value] if path in _UNCHECKED_FIELDS else (split_sentences(value) or [value])
-    return out
 
 
 def _retry_params(params: GenerationParams, attempt: int, base_seed: int) -> GenerationParams:
@@ -73,80 +65,16 @@ def _retry_params(params: GenerationParams, attempt: int, base_seed: int) -> Gen
     )
 
 
-def _parse(spec: SectionSpec, text: str) -> BaseModel | str:
+def _parse(model: type[BaseModel], text: str) -> BaseModel | str:
     """The validated output, or a one-line reason it is invalid."""
     try:
-        return spec.output.model_validate(json.loads(text))
+        return model.model_validate(json.loads(text))
     except json.JSONDecodeError as err:
         return f"invalid or truncated JSON ({err.msg} at character {err.pos})"
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         return f"schema violation at {where}: {first['msg']}"
-
-
-def _drop_flagged(
-    spec: SectionSpec, output: BaseModel, problems: list[Problem], *, strict: bool = True
-) -> BaseModel | None:
-    """Remove flagged sentences, then list items no longer valid on their own.
-
-    Strict: None when what is left breaks the schema (too few items, an empty field).
-    Lenient (the last resort): fewer items or shorter paragraphs than the schema asks are
-    accepted, but an emptied field still gives None.
-    """
-    flagged = {(p.path, p.sentence) for p in problems if p.sentence}
-    prefix = f"{spec.section}." if spec.section in ("narrative", "deep_dive") else ""
-    data: dict[str, Any] = {}
-    for name, value in output.model_dump().items():
-        if isinstance(value, list):
-            item_type = TypeAdapter(spec.output.model_fields[name].annotation.__args__[0])  # type: ignore[union-attr]
-            kept = []
-            for i, item in enumerate(value):
-                path = f"{prefix}{name}[{i}]"
-                text = " ".join(s for s in split_sentences(item) if (path, s) not in flagged)
-                if text and (not strict or _valid(item_type, text)):
-                    kept.append(text)
-            data[name] = kept
-        else:
-            path = f"{prefix}{name}"
-            data[name] = " ".join(s for s in split_sentences(value) if (path, s) not in flagged)
-    if not strict:
-        return spec.output.model_construct(**data) if all(data.values()) else None
-    try:
-        return spec.output.model_validate(data)
-    except ValidationError:
-        return None
-
-
-def _blame_list_twins(spec: SectionSpec, output: BaseModel, problems: list[Problem]) -> list[Problem]:
-    """A one-sentence field (the key takeaway) cannot lose its sentence; when it repeats a
-    sentence of a list field in the same section, drop that twin instead."""
-    fields = flatten(spec, output)
-    blamed: list[Problem] = []
-    for problem in problems:
-        single = "[" not in problem.path and len(fields.get(problem.path, [])) == 1
-        twin = None
-        if problem.kind == "duplicate" and single:
-            twin = next(
-                (
-                    (path, sent)
-                    for path, sents in fields.items()
-                    if "[" in path
-                    for sent in sents
-                    if near_duplicate(sent, problem.sentence)
-                ),
-                None,
-            )
-        blamed.append(Problem(twin[0], "duplicate", twin[1]) if twin else problem)
-    return blamed
-
-
-def _valid(adapter: TypeAdapter, value: str) -> bool:
-    try:
-        adapter.validate_python(value)
-    except ValidationError:
-        return False
-    return True
 
 
 class Composer:
@@ -161,9 +89,11 @@ class Composer:
         progress: ProgressSink | None = None,
         log_call: CallLogger | None = None,
         layout: Layout = build_messages,
+        top_ups: bool = True,
     ) -> None:
         self.backend = backend
         self.layout = layout
+        self.top_ups = top_ups
         self.prefix = article_block(article, background)
         self.source = SourceText.of(article.text)
         self.seed = seed
@@ -185,20 +115,9 @@ class Composer:
         last_error = ""
         for attempt in range(MAX_ATTEMPTS):
             stats.attempts += 1
-            counter = _TokenCounter(self.progress, spec.name)
-            try:
-                completion = self.backend.chat(
-                    messages,
-                    params=_retry_params(base, attempt, self.seed),
-                    schema=spec.schema(),
-                    on_token=counter,
-                )
-            except LLMError as err:
-                raise GenerationError(f"section {spec.name!r}: {err}") from err
-            stats.prompt_tokens += completion.prompt_tokens
-            stats.cached_tokens += completion.cached_tokens
-            stats.generated_tokens += completion.generated_tokens
-            parsed = _parse(spec, completion.text)
+            params = _retry_params(base, attempt, self.seed)
+            completion = self._call(spec.name, messages, params, spec.schema(), stats)
+            parsed = _parse(spec.output, completion.text)
             if isinstance(parsed, str):
                 last_error = parsed + (
                     " (hit the token limit)" if completion.finish_reason == "length" else ""
@@ -211,12 +130,19 @@ class Composer:
             if problems:
                 # Dropping the offending sentences is cheaper than another generation (~10 s),
                 # and is accepted when what remains still fills the schema and passes every check.
-                repaired = _drop_flagged(spec, parsed, _blame_list_twins(spec, parsed, problems))
+                blamed = blame_list_twins(spec, parsed, problems)
+                kinds = ", ".join(sorted({p.kind.replace("_", " ") for p in problems}))
+                removed = f"removed {len(problems)} sentence(s) that failed checks"
+                repaired = drop_flagged(spec, parsed, blamed)
                 if repaired is not None and not self._problems(spec, repaired):
-                    kinds = sorted({p.kind.replace("_", " ") for p in problems})
-                    removed = f"removed {len(problems)} sentence(s) that failed checks"
-                    self.notes.append(f"{spec.name}: {removed} ({', '.join(kinds)})")
+                    self.notes.append(f"{spec.name}: {removed} ({kinds})")
                     parsed, problems = repaired, []
+                elif self.top_ups and (plan := plan_top_up(spec, parsed, blamed)) is not None:
+                    topped = self._top_up(plan, blamed, base, attempt, stats)
+                    if topped is not None:
+                        new = sum(plan.missing.values())
+                        self.notes.append(f"{spec.name}: {removed} ({kinds}); wrote {new} new item(s)")
+                        parsed, problems = topped, []
             if best is None or len(problems) < len(best[1]):
                 best = (parsed, problems)
             if not problems:
@@ -234,9 +160,45 @@ class Composer:
         if problems:
             output = self._repair(spec, output, problems)
         self.accepted.extend(
-            s for path, sents in flatten(spec, output).items() if path not in _UNCHECKED_FIELDS for s in sents
+            s for path, sents in flatten(spec, output).items() if path not in UNCHECKED_FIELDS for s in sents
         )
         return output
+
+    def _call(
+        self, name: str, messages: list[Message], params: GenerationParams, schema: dict, stats: SectionStats
+    ) -> Completion:
+        try:
+            completion = self.backend.chat(
+                messages, params=params, schema=schema, on_token=_TokenCounter(self.progress, name)
+            )
+        except LLMError as err:
+            raise GenerationError(f"section {name!r}: {err}") from err
+        stats.prompt_tokens += completion.prompt_tokens
+        stats.cached_tokens += completion.cached_tokens
+        stats.generated_tokens += completion.generated_tokens
+        return completion
+
+    def _top_up(
+        self, plan: TopUp, problems: list[Problem], base: GenerationParams, attempt: int, stats: SectionStats
+    ) -> BaseModel | None:
+        """Ask for just the items the repair left missing; the merged section if it passes every check."""
+        stats.top_ups += 1
+        dropped = [p.sentence for p in problems if p.sentence]
+        messages = self.layout(self.prefix, plan.instruction(dropped))
+        params = replace(_retry_params(base, attempt + 1, self.seed), max_tokens=plan.max_tokens)
+        model = plan.answer_model
+        completion = self._call(plan.spec.name, messages, params, model.model_json_schema(), stats)
+        answer = _parse(model, completion.text)
+        if isinstance(answer, str):
+            log.info("%s top-up: %s", plan.spec.name, answer)
+            return None
+        merged = plan.merge(answer)
+        if merged is None:
+            return None
+        problems = self._problems(plan.spec, merged)
+        for problem in problems:
+            log.info("%s top-up: %s", plan.spec.name, problem)
+        return None if problems else merged
 
     def _instruction(self, spec: SectionSpec) -> str:
         """The section's instruction, plus the sentences it must not repeat (they change per briefing,
@@ -249,14 +211,14 @@ class Composer:
         )
 
     def _problems(self, spec: SectionSpec, output: BaseModel) -> list[Problem]:
-        fields = {p: s for p, s in flatten(spec, output).items() if p not in _UNCHECKED_FIELDS}
+        fields = {p: s for p, s in flatten(spec, output).items() if p not in UNCHECKED_FIELDS}
         rewrite = [p for p in fields if p.startswith(_REWRITE_FIELD_PREFIX)]
         return problems_in(fields, earlier=self.accepted, source=self.source, rewrite_fields=rewrite)
 
     def _repair(self, spec: SectionSpec, output: BaseModel, problems: list[Problem]) -> BaseModel:
-        problems = _blame_list_twins(spec, output, problems)
+        problems = blame_list_twins(spec, output, problems)
         for strict in (True, False):
-            repaired = _drop_flagged(spec, output, problems, strict=strict)
+            repaired = drop_flagged(spec, output, problems, strict=strict)
             if repaired is not None and not self._problems(spec, repaired):
                 self.notes.append(
                     f"{spec.name}: removed {len({p.sentence for p in problems if p.sentence})} sentence(s) "

@@ -47,6 +47,8 @@ Title = Annotated[str, StringConstraints(pattern=rf"^[A-Z0-9“‘]{_BODY}{{10,1
 # mid-sentence. Brevity is asked for in the instructions instead.
 KeyPoint = one_sentence(30, 280)
 Paragraph = sentence(120, 900)
+# What a narrative paragraph may shrink to when a repair drops a flagged sentence.
+ShortParagraph = sentence(40, 900)
 Item = one_sentence(25, 260)
 ShortItem = one_sentence(15, 220)
 
@@ -60,8 +62,14 @@ class KeyPointsOut(BaseModel):
 
 
 class NarrativeOut(BaseModel):
-    paragraphs: list[Paragraph] = Field(min_length=3, max_length=4)  # type: ignore[valid-type]
+    paragraphs: list[ShortParagraph] = Field(min_length=3, max_length=4)  # type: ignore[valid-type]
     key_takeaway: KeyPoint  # type: ignore[valid-type]
+
+
+class NarrativeDraft(NarrativeOut):
+    """What the model is asked for: NarrativeOut with full-length paragraphs."""
+
+    paragraphs: list[Paragraph] = Field(min_length=3, max_length=4)  # type: ignore[valid-type]
 
 
 class ContextOut(BaseModel):
@@ -93,10 +101,26 @@ class SectionSpec:
     params: GenerationParams = field(default_factory=GenerationParams)
     # Show the model the sentences already written, so it does not restate them.
     avoid_repeats: bool = False
+    # A stricter shape to generate than ``output`` accepts, leaving room for repairs.
+    draft: type[BaseModel] | None = None
 
     def schema(self) -> dict:
-        return self.output.model_json_schema()
+        return (self.draft or self.output).model_json_schema()
 
+
+# What a list field's items are called in a top-up request (compose/repair.py), and a generous
+# token budget for one new item. The narrative's paragraphs are left out on purpose: written
+# alone, a paragraph tends to copy the article (1 of 4 top-ups passed the checks in a trial).
+ITEM_LABELS: dict[str, tuple[str, int]] = {
+    "key_points": ("key points, one short sentence each", 80),
+    "context": ("paragraphs of context and background", 220),
+    "resolutions": ("possible resolutions or scenarios, one sentence each", 70),
+    "practical_steps": ("practical steps for the people or organisations affected, one sentence each", 70),
+    "trends": ("trends or predictions, one sentence each", 70),
+    "pros": ("pros of the main decision or development, one sentence each", 60),
+    "cons": ("cons of the main decision or development, one sentence each", 60),
+    "recommendations": ("actionable recommendations for decision-makers, one sentence each", 70),
+}
 
 _NO_INVENTION = (
     "Use only facts stated in the article: no names, numbers, dates or places that are not in it. "
@@ -118,8 +142,11 @@ def _spec(
     budget: int,
     base: GenerationParams,
     avoid_repeats: bool = False,
+    draft: type[BaseModel] | None = None,
 ) -> SectionSpec:
-    return SectionSpec(name, section, instruction, output, budget, _with_budget(base, budget), avoid_repeats)
+    return SectionSpec(
+        name, section, instruction, output, budget, _with_budget(base, budget), avoid_repeats, draft
+    )
 
 
 SPECS: tuple[SectionSpec, ...] = (
@@ -145,14 +172,16 @@ SPECS: tuple[SectionSpec, ...] = (
     _spec(
         "narrative",
         "narrative",
-        "Retell this story in your own words for a general reader, as 3 or 4 short paragraphs of 2 to 4 "
-        "sentences, each about a different part of the story. Use different words and sentence structure "
-        "from the article: never reuse more than five words in a row from it. Then give a one-sentence "
-        f"key takeaway. {_NO_INVENTION} Answer as JSON.",
+        "Retell this story for a general reader as 3 or 4 short paragraphs of 2 to 4 sentences, as if "
+        "explaining it to a friend: plain everyday words, short sentences, and your own order. Do not copy "
+        "sentences or long phrases from the article, and do not restate the sentences already in the "
+        "briefing. Then give a one-sentence key takeaway that says what the story means, not another fact "
+        f"from it. {_NO_INVENTION} Answer as JSON.",
         NarrativeOut,
         700,
         _PROSE,
         avoid_repeats=True,
+        draft=NarrativeDraft,
     ),
     _spec(
         "deep_dive.context",
