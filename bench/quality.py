@@ -258,16 +258,21 @@ def table(rows: dict[str, dict[str, Result]], docs: list[Doc], held: list[Doc], 
     return "\n".join(out)
 
 
-def typical_latency(root: Path, count: int, runners: dict[str, Runner]) -> str:
-    """Latency on articles of typical length (400-900 words), where the 50 ms target applies."""
+def typical_docs(root: Path, count: int) -> list[Doc]:
+    """``count`` articles of typical length (400-900 words), spread evenly over ``root``."""
     docs = []
     for path in sorted(root.glob("*/*.txt")):
         doc = make_doc(path.stem, path.read_text(encoding="utf-8", errors="replace"))
         if 400 <= len(doc.body.split()) <= 900:
             docs.append(doc)
+    return docs[:: max(1, len(docs) // count)][:count]
+
+
+def typical_latency(root: Path, count: int, runners: dict[str, Runner]) -> str:
+    """Latency on articles of typical length (400-900 words), where the 50 ms target applies."""
+    docs = typical_docs(root, count)
     if not docs:
         return f"(no 400-900 word articles under {root})"
-    docs = docs[:: max(1, len(docs) // count)][:count]
     rows = run_all(runners, docs)
 
     def q(xs: list[float], p: float) -> str:
