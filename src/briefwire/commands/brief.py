@@ -48,6 +48,8 @@ class RichProgress:
         )
         if stats.attempts > 1:
             info += f", {stats.attempts} attempts"
+        if stats.top_ups:
+            info += f", {stats.top_ups} top-up{'s' if stats.top_ups > 1 else ''}"
         self.progress.update(self.tasks[name], total=1, completed=1, info=info)
 
 
