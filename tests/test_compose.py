@@ -267,16 +267,16 @@ def test_schema_patterns_forbid_quotes_and_require_an_ending():
     assert not pattern.match("Rates fell sharply. Markets rallied on the news that day.")
 
 
+def narrative_adding(sentence: str, *, key_takeaway: str | None = None) -> dict:
+    """The good narrative with ``sentence`` appended to its second paragraph."""
+    paragraphs = list(GOOD["narrative"]["paragraphs"])
+    paragraphs[1] += " " + sentence
+    return {"paragraphs": paragraphs, "key_takeaway": key_takeaway or GOOD["narrative"]["key_takeaway"]}
+
+
 def test_last_resort_repair_keeps_a_shorter_section_rather_than_a_copy():
     copied = "The Port of Harwick reopened on Monday after a three-day closure caused by Storm Elin."
-    bad = {
-        "paragraphs": [
-            GOOD["narrative"]["paragraphs"][0],
-            GOOD["narrative"]["paragraphs"][1] + " " + copied,
-            GOOD["narrative"]["paragraphs"][2],
-        ],
-        "key_takeaway": GOOD["narrative"]["key_takeaway"],
-    }
+    bad = narrative_adding(copied)
     # Every attempt copies a source sentence; dropping it leaves a valid section each time.
     backend = scripted({"narrative": [bad] * MAX_ATTEMPTS})
     _, (_, _, narrative, _) = run(backend, sections=("narrative",))
@@ -287,14 +287,7 @@ def test_last_resort_repair_keeps_a_shorter_section_rather_than_a_copy():
 
 def test_takeaway_repeating_a_paragraph_drops_the_paragraph_sentence_instead():
     twin = "Storm Elin shut the port of Harwick for three days and cost local traders dearly."
-    bad = {
-        "paragraphs": [
-            GOOD["narrative"]["paragraphs"][0],
-            GOOD["narrative"]["paragraphs"][1] + " " + twin,
-            GOOD["narrative"]["paragraphs"][2],
-        ],
-        "key_takeaway": twin,
-    }
+    bad = narrative_adding(twin, key_takeaway=twin)
     backend = scripted({"narrative": [bad] * MAX_ATTEMPTS})
     composer, (_, _, narrative, _) = run(backend, sections=("narrative",))
     assert composer.stats[0].attempts == 1  # repaired at once, no regeneration

@@ -124,8 +124,7 @@ def brief_command(
     )
     store = None if no_store else open_store(db)
     config = backend_config(model, llm_url, llm_model, threads)
-    identity = config.identity()
-    if engine == "llm" and store is not None and not force and identity is not None:
+    if engine == "llm" and store is not None and not force and (identity := config.identity()) is not None:
         # An archived briefing needs no model: answer before paying for the model load.
         stored = stored_briefing(store, art, options, *identity)
         if stored is not None:

@@ -43,8 +43,9 @@ def flatten(spec: SectionSpec, output: BaseModel) -> dict[str, list[str]]:
     return out
 
 
-def _item_adapter(spec: SectionSpec, name: str) -> TypeAdapter:
-    return TypeAdapter(spec.output.model_fields[name].annotation.__args__[0])  # type: ignore[union-attr]
+def _item_type(spec: SectionSpec, name: str) -> Any:
+    """The item type of list field ``name`` (list[KeyPoint] -> KeyPoint)."""
+    return spec.output.model_fields[name].annotation.__args__[0]  # type: ignore[union-attr]
 
 
 def _min_items(spec: SectionSpec, name: str) -> int:
@@ -75,7 +76,7 @@ def kept_fields(
     for name, value in output.model_dump().items():
         path = field_path(spec, name)
         if isinstance(value, list):
-            adapter = _item_adapter(spec, name)
+            adapter = TypeAdapter(_item_type(spec, name))
             items: list[str | None] = []
             for i, item in enumerate(value):
                 here = f"{path}[{i}]"
@@ -141,10 +142,10 @@ class TopUp:
 
     @property
     def answer_model(self) -> type[BaseModel]:
-        fields: dict[str, Any] = {}
-        for name, n in self.missing.items():
-            item = self.spec.output.model_fields[name].annotation.__args__[0]  # type: ignore[union-attr]
-            fields[name] = (list[item], Field(min_length=n, max_length=n))  # type: ignore[valid-type]
+        fields: dict[str, Any] = {
+            name: (list[_item_type(self.spec, name)], Field(min_length=n, max_length=n))  # type: ignore[misc]
+            for name, n in self.missing.items()
+        }
         return create_model("TopUpOut", **fields)
 
     @property
