@@ -95,7 +95,7 @@ def judge_pass(
 def metrics(rows: list[dict], assessments: list[list], p_yes: list[float | None], **kw: float) -> dict:
     labels, scores = [], []
     for parts, p in zip(assessments, p_yes, strict=True):
-        verdicts = [scoring.decide(a, p, **kw) for a in parts]
+        verdicts = [scoring.decide_by_rules(a, p, **kw) for a in parts]
         labels.append(any(v.label in {"unsupported", "contradicted"} for v in verdicts))
         scores.append(1 - min(v.score for v in verdicts))
     flagged, gold = np.array(labels), np.array([not int(r["label"]) for r in rows])

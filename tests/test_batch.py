@@ -23,9 +23,16 @@ from briefwire.options import BriefOptions
 from briefwire.store import SQLiteStore
 
 EXTRACTIVE = BriefOptions(engine="extractive")
-# One short LLM section and no grounding: enough to exercise the model path with a fake.
-HEADLINE_ONLY = BriefOptions(sections=("headline",), ground=False, background=False)
-HEADLINE = {"headline": "Northwind Airlines pilots vote to strike over pay"}
+# One short LLM section and no grounding: enough to exercise the model path with a fake. (Not
+# the headline: a titled article's headline is its title, written without a model call.)
+KEY_POINTS_ONLY = BriefOptions(sections=("key_points",), ground=False, background=False)
+KEY_POINTS = {
+    "key_points": [
+        "Pilots at Northwind Airlines voted on strike action over pay, the union said.",
+        "Northwind Airlines urged the union to return to talks.",
+        "Chief executive Maria Lindqvist said flights would run as planned on Monday.",
+    ]
+}
 
 TOWNS = ["Leeds", "Bristol", "Cardiff", "Derby", "Exeter", "Norwich", "Oxford", "Bath", "York", "Hull"]
 
@@ -86,7 +93,7 @@ def test_folder_batch_extractive_writes_one_file_per_input_and_stores_each(
     assert store.counts()["briefings"] == 5
     data = read_report(out)
     assert data["counts"] == {"total": 5, "written": 5, "reused": 0, "skipped": 0, "failed": 0}
-    assert data["config"]["mode"] == "extractive"
+    assert data["config"]["engine"] == "extractive" and data["config"]["runner"] == "local"
 
 
 def test_rerun_skips_existing_outputs_and_reuses_stored_briefings(tmp_path: Path, store: SQLiteStore) -> None:
@@ -110,7 +117,7 @@ def test_rerun_skips_existing_outputs_and_reuses_stored_briefings(tmp_path: Path
     (out / "story-002.md").unlink()
     forced = run_batch(BatchConfig([str(inputs)], out, fmt="md", options=EXTRACTIVE, force=True), store=store)
     assert [r.status for r in forced.results].count("written") == 1
-    assert store.counts()["briefings"] == 5
+    assert store.counts()["briefings"] == 4  # the new briefing replaced the stored one
 
 
 def test_jsonl_batch_reports_bad_lines_without_stopping(tmp_path: Path) -> None:
@@ -195,18 +202,21 @@ def test_parallel_items_share_one_lazily_built_backend(tmp_path: Path, store: SQ
         time.sleep(0.1)
         with lock:
             active[0] -= 1
-        return HEADLINE
+        return KEY_POINTS
 
     backend = FakeBackend(responder=responder)
     built, factory = counting_factory(backend)
-    config = BatchConfig([str(inputs)], out, fmt="json", options=HEADLINE_ONLY, parallel=3)
+    config = BatchConfig([str(inputs)], out, fmt="json", options=KEY_POINTS_ONLY, parallel=3)
     report = run_batch(config, store=store, backend_factory=factory)
     assert report.ok, report.failures
     assert len(built) == 1  # one backend for all threads
     assert peak[0] >= 2  # items really ran concurrently
     assert len(items_written(out)) == 6
     assert report.generated_tokens > 0
-    assert Briefing.model_validate_json((out / "story-000.json").read_text()).headline == HEADLINE["headline"]
+    assert (
+        Briefing.model_validate_json((out / "story-000.json").read_text()).key_points
+        == KEY_POINTS["key_points"]
+    )
     assert store.counts()["llm_calls"] >= 6
 
     # Nothing to do (all outputs exist) or no model needed: the backend is never built.
@@ -225,9 +235,9 @@ def test_a_failing_item_is_reported_and_the_rest_finish(tmp_path: Path) -> None:
     def responder(messages: list[dict], schema: dict | None) -> dict:
         if any("Bristol" in m["content"] for m in messages):
             raise RuntimeError("model crashed on this one")
-        return HEADLINE
+        return KEY_POINTS
 
-    config = BatchConfig([str(inputs)], out, fmt="md", options=HEADLINE_ONLY, parallel=2)
+    config = BatchConfig([str(inputs)], out, fmt="md", options=KEY_POINTS_ONLY, parallel=2)
     report = run_batch(config, backend_factory=lambda: FakeBackend(responder=responder))
     assert [r.id for r in report.failures] == ["story-001"]
     assert "model crashed" in (report.failures[0].error or "")

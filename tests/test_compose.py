@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from briefwire.compose.composer import MAX_ATTEMPTS, Composer, compose
+from briefwire.compose.composer import MAX_ATTEMPTS, TITLE_HEADLINE_NOTE, Composer, compose
 from briefwire.compose.quality import SourceText, is_cut_off, near_duplicate, problems_in
 from briefwire.compose.sections import SPECS, KeyPointsOut
 from briefwire.errors import GenerationError
@@ -95,16 +95,32 @@ def run(backend: FakeBackend, sections=("headline", "key_points", "narrative", "
     return composer, compose(composer, sections)
 
 
+def test_the_headline_is_the_articles_title_without_a_model_call():
+    backend = scripted()
+    composer, (headline, *_) = run(backend, sections=("headline",))
+    assert headline == ARTICLE.title
+    assert backend.calls == [] and composer.stats[0].name == "headline"
+    assert composer.stats[0].generated_tokens == 0
+
+
+def test_without_a_title_the_headline_is_written_from_the_lead():
+    backend = scripted()
+    composer = Composer(backend, ARTICLE.model_copy(update={"title": None}), seed=7)
+    headline, *_ = compose(composer, ("headline",))
+    assert headline == GOOD["headline"]["headline"]
+    assert "first paragraph" in backend.calls[0]["messages"][-1]["content"]
+
+
 def test_full_briefing_from_valid_answers():
     composer, (headline, key_points, narrative, deep_dive) = run(scripted())
-    assert headline == GOOD["headline"]["headline"]
+    assert headline == ARTICLE.title
     assert len(key_points) == 3
     assert narrative is not None and len(narrative.paragraphs) == 3
     assert deep_dive is not None and deep_dive.title.startswith("Why")
     assert deep_dive.pros and deep_dive.cons and deep_dive.recommendations
     assert [s.name for s in composer.stats] == [spec.name for spec in SPECS]
-    assert all(s.attempts == 1 for s in composer.stats)
-    assert composer.notes == []
+    assert [s.attempts for s in composer.stats] == [0] + [1] * (len(SPECS) - 1)  # the title: no call
+    assert composer.notes == [TITLE_HEADLINE_NOTE]
 
 
 def test_prompt_layout_article_first_instruction_last():
@@ -400,3 +416,24 @@ def test_top_ups_can_be_turned_off():
     stats = composer.stats[-1]
     assert (stats.attempts, stats.top_ups) == (2, 0)
     assert all(c["schema"]["title"] != "TopUpOut" for c in backend.calls)
+
+
+def test_a_misspelt_article_word_is_a_problem_but_another_form_of_one_is_not():
+    source = SourceText.of("Dock workers in Antwerp went on strike. Hauliers waited at the quays.")
+    fields = {
+        "key_points[0]": ["Dock workers in Antwr went on strike."],
+        "key_points[1]": ["Hauliers waited at the quay for days."],
+    }
+    found = problems_in(fields, source=source)
+    assert [(p.path, p.kind) for p in found] == [("key_points[0]", "typo")]
+
+
+def test_an_initialism_may_end_in_a_full_stop_inside_a_key_point():
+    from pydantic import TypeAdapter, ValidationError
+
+    from briefwire.compose.sections import KeyPoint
+
+    adapter = TypeAdapter(KeyPoint)
+    assert adapter.validate_python("The U.S. President spoke to Russia's leader on Tuesday.")
+    with pytest.raises(ValidationError):  # a real sentence break is still refused
+        adapter.validate_python("The talks ended on Monday. A new round begins in May.")

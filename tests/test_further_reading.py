@@ -219,3 +219,31 @@ def test_passing_country_mentions_do_not_trigger_fallbacks():
     sport = find_candidates("The British driver won in Melbourne for the US team; the Chinese race is next.")
     assert {c.via for c in sport} == {"country"}
     assert select_links(sport) == []
+
+
+AWARDS = (
+    "Parasite wins top prize at the Screen Actors Guild awards\n"
+    "The South Korean film Parasite won the top award at the Screen Actors Guild awards on Sunday. "
+    "The film's cast beat stars from four other films to the prize. American actress Renee Zellweger "
+    "and American actor Joaquin Phoenix won the awards for best actress and best actor. British film "
+    "1917 missed out on the award, although its British director said the film had a strong season."
+)
+
+
+def test_an_awards_story_links_no_government_for_its_country_words():
+    from briefwire.further_reading import off_government_subject
+
+    assert off_government_subject(AWARDS) == "arts and entertainment"
+    links = select_links(find_candidates(AWARDS), on_topic=off_government_subject(AWARDS))
+    assert links == []  # none rather than the White House for "American actress"
+    assert select_links(find_candidates(AWARDS))  # what it linked before the remit rule
+
+
+def test_a_policy_story_keeps_its_government_links():
+    from briefwire.further_reading import off_government_subject
+
+    text = (
+        "The UK government announced a new budget on Wednesday. The chancellor told MPs that the "
+        "British economy would grow, and the prime minister defended the policy in parliament."
+    )
+    assert off_government_subject(text) is None

@@ -88,3 +88,18 @@ def test_eval_factuality_rejects_malformed_rows(tmp_path):
     data.write_text('{"document": "x", "claim": "y"}\n')
     result = runner.invoke(app, ["eval", "factuality", str(data), "--no-llm"])
     assert isinstance(result.exception, InputError)
+
+
+def test_eval_factuality_reads_one_split_of_the_real_claims_set():
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1] / "data" / "real-claims" / "claims.jsonl"
+    rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]
+    test_rows = [r for r in rows if r["split"] == "test"]
+    assert test_rows and {"document", "title", "claim", "label", "section", "type"} <= test_rows[0].keys()
+    result = runner.invoke(app, ["eval", "factuality", str(data), "--split", "test", "--no-llm"])
+    assert result.exit_code == 0, result.output
+    documents = len({r["document"] for r in test_rows})
+    assert f"{len(test_rows)} claims from {documents} documents" in result.output
+    missing = runner.invoke(app, ["eval", "factuality", str(data), "--split", "nope", "--no-llm"])
+    assert isinstance(missing.exception, InputError)

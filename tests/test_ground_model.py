@@ -6,7 +6,7 @@ import pytest
 from test_ground_article import ARTICLE, ARTICLE_TEXT, STRIKE
 
 from briefwire.ground import check_claims, ground_briefing
-from briefwire.model import Briefing
+from briefwire.model import Article, Briefing
 
 pytestmark = pytest.mark.model
 
@@ -32,3 +32,25 @@ def test_judge_reads_probabilities_for_a_briefing(backend):
     judged = [r for r in claim.reasons if r.startswith("judge P(yes)=")]
     assert judged and 0.0 <= float(judged[0].split("=")[1]) <= 1.0
     assert claim.label == "supported"
+
+
+BERLIN = Article(
+    title="Berlin to rename streets named after colonial figures",
+    text=(
+        "The German capital has launched a five-year project to confront its colonial past. "
+        "Several streets in the so-called African Quarter of the Wedding district will be renamed, "
+        "despite opposition from some residents. The city's culture senator said the names honoured "
+        "men who had committed crimes in Africa."
+    ),
+)
+
+
+def test_a_headline_that_contradicts_the_lead_is_flagged_and_a_paraphrase_is_supported(backend):
+    briefing = Briefing(
+        headline="Berlin drops plan to rename colonial-era streets",
+        key_points=["Berlin launches a five-year project to confront its colonial past."],
+    )
+    claims = ground_briefing(briefing, BERLIN, backend=backend).claims
+    by_section = {c.section: c for c in claims}
+    assert by_section["headline"].label in {"unsupported", "contradicted"}
+    assert by_section["key_points[0]"].label == "supported"

@@ -28,7 +28,7 @@ from briefwire.ingest import (
     truncate_to_budget,
 )
 from briefwire.ingest import fetch as fetch_module
-from briefwire.ingest.items import slugify, unique_ids, url_slug
+from briefwire.ingest.items import short_hash, slugify, unique_ids, url_slug
 from briefwire.model import Article
 
 ARTICLE_HTML = """<!DOCTYPE html>
@@ -120,6 +120,39 @@ ATOM_FEED = f"""<?xml version="1.0" encoding="utf-8"?>
 """
 
 
+def json_feed(base: str) -> str:
+    """A JSON Feed 1.1 with what readers meet: HTML and plain content, a relative teaser link,
+    a 1.0-style author and numeric id, an item with no id or link, and an invalid item."""
+    items = [
+        {
+            "id": f"{base}/?p=101",
+            "url": f"{base}/full-story",
+            "title": "Full story in the feed",
+            "content_html": f"<p>{LONG_ENTRY}</p><p>A second <b>paragraph</b> follows.</p>",
+            "content_text": "A shorter plain version.",
+            "date_published": "2025-03-03T08:00:00Z",
+            "authors": [{"name": "Ana Lopes"}, {"name": "Ben Okafor"}],
+        },
+        {
+            "id": f"{base}/?p=102",
+            "url": "/article.html",
+            "title": "Teaser only",
+            "summary": "Dockers walk out.",
+        },
+        {
+            "id": 7,
+            "content_text": LONG_ENTRY,
+            "author": {"name": "Old Style"},
+            "date_published": "2025-03-04T23:30:00-05:00",
+        },
+        {"content_text": "A few words, and nothing to fetch."},
+        {"id": "bad", "title": ["not", "a", "string"]},
+    ]
+    return json.dumps(
+        {"items": items, "version": "https://jsonfeed.org/version/1.1", "home_page_url": f"{base}/"}
+    )
+
+
 @dataclass
 class Site:
     """A local web server with a few routes, recording what it was asked for."""
@@ -161,6 +194,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, body, "text/plain; charset=iso-8859-1")
         elif path == "/feed.xml":
             self._send(200, rss_feed(site.url("")).encode(), "application/rss+xml")
+        elif path in ("/feed.json", "/feed-as-plain-json"):
+            media_type = "application/feed+json" if path == "/feed.json" else "application/json"
+            self._send(200, json_feed(site.url("")).encode(), media_type)
         elif path == "/missing":
             self._send(404, b"not here", "text/plain")
         elif path == "/broken":
@@ -386,9 +422,19 @@ def test_file_over_the_byte_limit(tmp_path: Path) -> None:
         load_article(write(tmp_path / "big.txt", "word " * 100), max_bytes=100)
 
 
-def test_feed_given_as_a_single_article(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="is an RSS or Atom feed, not an article"):
-        load_article(write(tmp_path / "feed.xml", ATOM_FEED))
+@pytest.mark.parametrize("name", ["feed.xml", "feed.json"])
+def test_feed_given_as_a_single_article(tmp_path: Path, name: str) -> None:
+    content = ATOM_FEED if name.endswith(".xml") else json_feed("https://example.org")
+    with pytest.raises(InputError, match=r"is a news feed \(RSS, Atom or JSON Feed\), not an article"):
+        load_article(write(tmp_path / name, content))
+
+
+def test_json_that_is_not_a_feed_is_not_an_article(tmp_path: Path) -> None:
+    # Read as text it once gave the briefing the headline "{".
+    with pytest.raises(InputError, match=r"data\.json is JSON data, not an article\."):
+        load_article(
+            write(tmp_path / "data.json", '{\n"title": "Port strike",\n"text": "Dockers walked out."\n}')
+        )
 
 
 # --- URLs ---------------------------------------------------------------------------------------
@@ -584,10 +630,11 @@ def test_folder_is_walked_recursively_in_order_with_safe_unique_ids(tmp_path: Pa
     write(tmp_path / "report.pdf", b"%PDF-1.7")
     write(tmp_path / ".git" / "notes.txt", "Hidden folders are skipped.")
     items = list(iter_inputs(str(tmp_path)))
-    assert [item.id for item in items] == ["dup", "dup-2", "empty", "page", "top", "world__europe__strike"]
+    dup_txt = f"dup-{short_hash(str(tmp_path / 'dup.txt'))}"  # after its own path, not its place
+    assert [item.id for item in items] == ["dup", dup_txt, "empty", "page", "top", "world__europe__strike"]
     assert items[2].article is None and "is empty" in (items[2].error or "")
     articles = ok(items)
-    assert articles["dup-2"].id == "dup-2"  # the article carries the renamed id too
+    assert articles[dup_txt].id == dup_txt  # the article carries the renamed id too
     assert articles["world__europe__strike"].text == "Dockers walked out."
     assert articles["top"].title == "Top story"
 
@@ -688,6 +735,145 @@ def test_broken_feed_fails_at_once(tmp_path: Path) -> None:
         iter_inputs(write(tmp_path / "broken.rss", "Plain words where a feed should be."))
 
 
+def test_json_feed_file(tmp_path: Path, site: Site) -> None:
+    items = list(iter_inputs(write(tmp_path / "gazette.json", json_feed(site.url("")))))
+    full, teaser, numbered, bare, bad = items
+    assert [full.id, teaser.id, numbered.id] == ["127.0.0.1-p-101", "127.0.0.1-p-102", "7"]
+    assert full.article is not None
+    assert full.article.text.startswith("Sentence 0 of the feed entry")  # the longer of the two contents
+    assert full.article.text.endswith("\n\nA second paragraph follows.")
+    assert (full.article.title, full.article.author, full.article.date, full.article.url) == (
+        "Full story in the feed",
+        "Ana Lopes, Ben Okafor",
+        "2025-03-03",
+        site.url("/full-story"),
+    )
+    # The teaser's relative link was resolved against the feed's home page and fetched.
+    assert teaser.article is not None and "2,400 members" in teaser.article.text
+    assert teaser.article.title == "Teaser only" and teaser.article.url == site.url("/article.html")
+    assert numbered.article is not None
+    assert (numbered.article.author, numbered.article.date) == ("Old Style", "2025-03-05")  # in UTC
+    assert re.fullmatch(r"entry-[0-9a-f]{8}", bare.id) and bare.article is not None
+    assert bare.article.warnings == [
+        f"feed entry {bare.id} has only 7 words of text and no link to the full article"
+    ]
+    assert bad.id == "bad" and bad.article is None and "is not a JSON Feed item" in (bad.error or "")
+
+
+@pytest.mark.parametrize("path", ["/feed.json", "/feed-as-plain-json"])
+def test_json_feed_url(site: Site, path: str) -> None:
+    items = list(iter_inputs(site.url(path)))
+    assert [item.id for item in items][:3] == ["127.0.0.1-p-101", "127.0.0.1-p-102", "7"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"version": "https://jsonfeed.org/version/1.1", "items": 3}',
+        '{"version": "https://jsonfeed.org/version/1.1", "items": [',
+    ],
+)
+def test_broken_json_feed_fails_at_once(tmp_path: Path, content: str) -> None:
+    with pytest.raises(InputError, match=r"feed\.json is not a readable JSON Feed \("):
+        iter_inputs(write(tmp_path / "feed.json", content))
+
+
+def wordpress_rss(entries: list[tuple[str, str | None, str | None]]) -> str:
+    """An RSS feed of (title, guid, link) entries, each carrying its full text."""
+    items = "".join(
+        f"<item><title>{title}</title>"
+        + (f'<guid isPermaLink="false">{guid}</guid>' if guid else "")
+        + (f"<link>{link}</link>" if link else "")
+        + f"<description>{title}. {LONG_ENTRY}</description></item>"
+        for title, guid, link in entries
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title>{items}</channel></rss>'
+
+
+def test_feed_ids_come_from_the_entry_and_survive_new_entries(tmp_path: Path) -> None:
+    old = [
+        ("Harbour reopens", "https://blog.example.com/?p=123", "https://blog.example.com/harbour"),
+        ("Ferry cancelled", "https://blog.example.com/?p=124", "https://blog.example.com/ferry"),
+        ("Link only", None, "https://blog.example.com/2025/03/link-only/"),
+        ("No guid, no link", None, None),
+    ]
+    new = [("Breaking story", "https://blog.example.com/?p=125", None), *old]
+
+    def ids(entries: list[tuple[str, str | None, str | None]], name: str) -> dict[str, str]:
+        items = iter_inputs(write(tmp_path / name, wordpress_rss(entries)))
+        return {item.article.title: item.id for item in items if item.article and item.article.title}
+
+    before, after = ids(old, "old.rss"), ids(new, "new.rss")
+    assert before["Harbour reopens"] == "blog.example.com-p-123"  # the whole guid, query string too
+    assert before["Ferry cancelled"] == "blog.example.com-p-124"
+    assert before["Link only"] == "blog.example.com-2025-03-link-only"
+    assert re.fullmatch(r"entry-[0-9a-f]{8}", before["No guid, no link"])  # a content hash
+    assert len(set(after.values())) == 5
+    # A new entry at the top renames nothing, so a rerun neither skips it nor overwrites another.
+    assert {title: after[title] for title in before} == before
+
+
+# --- HTML fixtures, shared with .ci/fresh-install-check ----------------------------------------
+
+HTML_DATA = Path(__file__).resolve().parent / "data" / "html"
+
+
+def test_news_page_keeps_the_story_and_drops_the_boilerplate() -> None:
+    article = load_article(str(HTML_DATA / "news-page.html"))
+    assert article.title == "Wind farm approved off the Frisian coast"  # og:title, no site name
+    assert (article.author, article.date) == ("Pieter de Boer", "2025-02-11")
+    first, *_ = article.text.split("\n\n")
+    assert first == "Regulators approve a 1.2-gigawatt project despite objections from fishing groups."
+    assert "The national energy regulator approved a 1.2-gigawatt offshore wind farm" in article.text
+    assert article.text.endswith("after a final environmental review of the cable route to the mainland.")
+    for boilerplate in (
+        "cookies",
+        "Most read",
+        "newsletter",
+        "All rights reserved",
+        "Advertisement",
+        "Share",
+    ):
+        assert boilerplate not in article.text
+
+
+def test_malformed_markup_still_gives_the_article() -> None:
+    article = load_article(str(HTML_DATA / "malformed.html"))
+    assert article.title == "Ferry operator cancels winter crossings"
+    paragraphs = article.text.split("\n\n")
+    assert paragraphs[0].startswith(
+        "The island ferry operator Northsound Lines cancelled all winter crossings"
+    )
+    assert "food, fuel & medicine" in article.text  # a bare ampersand survives
+    # An unclosed <b> and stray closing tags neither split nor end a paragraph.
+    assert any("supply boat from Monday until at least the end of February." in p for p in paragraphs)
+    assert "Ingrid Dahl" in article.text and "Print" not in article.text
+
+
+def test_legacy_table_layout_is_read_through_the_fallback_extractor() -> None:
+    article = load_article(str(HTML_DATA / "legacy-table.html"))
+    assert article.title == "Island school closes after storm damage"
+    paragraphs = article.text.split("\n\n")
+    assert paragraphs[0].startswith("The only primary school on Skerry Island will stay closed until Easter")
+    # The fallback breaks lines at the unclosed <b>; the sentence is put back together.
+    assert "engineers needed at least six weeks to repair the roof" in paragraphs[1]
+    assert "Parents' council chair Jonas Lie" in article.text
+
+
+def test_page_with_almost_no_text_is_an_input_error() -> None:
+    with pytest.raises(
+        InputError, match=r"No article text could be extracted from the HTML in .*almost-empty"
+    ):
+        load_article(str(HTML_DATA / "almost-empty.html"))
+
+
+def test_html_fixtures_as_a_batch_folder() -> None:
+    items = {item.id: item for item in iter_inputs(str(HTML_DATA))}
+    assert sorted(items) == ["almost-empty", "legacy-table", "malformed", "news-page"]
+    assert items["almost-empty"].article is None
+    assert all(items[name].article is not None for name in ("legacy-table", "malformed", "news-page"))
+
+
 def test_single_article_spec_yields_one_item(tmp_path: Path, site: Site) -> None:
     [item] = iter_inputs(write(tmp_path / "one story.txt", "Headline here\n\nBody text."))
     assert item.id == "one-story" and item.article is not None and item.article.title == "Headline here"
@@ -697,18 +883,70 @@ def test_single_article_spec_yields_one_item(tmp_path: Path, site: Site) -> None
     assert bad.article is None and "is empty" in (bad.error or "")
 
 
+# No leading dot (hidden, ".."), no trailing dot or dash (dropped on Windows), at most 100 characters.
+SAFE_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9_])?")
+
+
 def test_slugs_are_filesystem_safe() -> None:
     assert slugify("../../etc/passwd") == "etc-passwd"
-    assert slugify("Zürich: über alles?") == "Zurich-uber-alles"
-    assert slugify("///") == "item"
+    assert slugify("one story") == "one-story"  # spaces and punctuation become dashes, nothing more
+    assert re.fullmatch(r"Zurich-uber-alles-[0-9a-f]{8}", slugify("Zürich: über alles?"))
+    assert re.fullmatch(r"item-[0-9a-f]{8}", slugify("///"))
     assert len(slugify("x" * 500)) == 100
+    names = [
+        slugify(value)
+        for value in (
+            "../../etc/passwd",
+            "Zürich",
+            "///",
+            "x" * 500,
+            ".hidden.",
+            "新闻 报道",
+            "a\x00b",
+            "-" * 99,
+        )
+    ]
+    assert all(SAFE_NAME.fullmatch(name) for name in names), names
+
+
+def test_slugs_that_lose_letters_or_length_stay_apart() -> None:
+    # Transliterated or dropped letters, and cut names, end in a hash of what was there.
+    assert slugify("Zürich") != slugify("Zurich") == "Zurich"
+    assert len({slugify("新闻"), slugify("报道"), slugify("أخبار")}) == 3
+    assert slugify("a" * 120 + "1") != slugify("a" * 120 + "2")
+    assert slugify("Zürich") == slugify("Zürich")  # a hash, not a counter: the same id every run
+
+
+def test_long_url_keeps_its_host_whole_and_its_story_slug() -> None:
+    # Keeping the last 100 characters once cut "huffingtonpost.ca" to "uffingtonpost.ca".
+    stem = "https://www.huffingtonpost.ca/entry/"
+    tail = "pipeline-protest-ends-with-an-agreement_ca_5cd5a0e8e4b07bc7297c2b2f"
+    first = url_slug(stem + "politics-" * 6 + tail)
+    second = url_slug(stem + "business-" * 6 + tail)
+    assert first.startswith("huffingtonpost.ca-") and second.startswith("huffingtonpost.ca-")
+    assert tail in first and SAFE_NAME.fullmatch(first)
+    assert first != second  # they differ only in the part that was cut away
     long_url = "https://www.example.com/" + "section/" * 30 + "the-story-slug.html"
-    assert url_slug(long_url).endswith("section-the-story-slug") and len(url_slug(long_url)) <= 100
+    assert re.search(r"-section-the-story-slug-[0-9a-f]{8}$", url_slug(long_url))
+    assert url_slug("https://www.example.com/news/story.html") == "example.com-news-story"
+
+
+def test_url_ids_keep_the_query_string() -> None:
+    assert url_slug("https://blog.example.com/?p=123") == "blog.example.com-p-123"
+    assert url_slug("https://blog.example.com/?p=124") == "blog.example.com-p-124"
+    assert url_slug("https://example.com/ru/новости") != url_slug("https://example.com/ru/статья")
 
 
 def test_unique_ids_ignore_case() -> None:
     items = [InputItem(name, None, "x") for name in ("Story", "story", "story", "story-2")]
     assert [item.id for item in unique_ids(items)] == ["Story", "story-2", "story-3", "story-2-2"]
+
+
+def test_unique_ids_tell_different_keys_apart_by_hash() -> None:
+    # "a/1" and "a 1" slug alike; the later one is named after its own key, not its position.
+    keys = ["a/1", "a 1", "a 1"]
+    ids = [item.id for item in unique_ids(InputItem("a-1", None, "x", key=key) for key in keys)]
+    assert ids == ["a-1", f"a-1-{short_hash('a 1')}", "a-1-2"]  # a true repeat falls back to a count
 
 
 # --- truncation ---------------------------------------------------------------------------------

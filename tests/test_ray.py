@@ -16,7 +16,14 @@ from briefwire.store import SQLiteStore
 ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.ray
 
-HEADLINE = {"headline": "Northwind Airlines pilots vote to strike over pay"}
+# Not the headline: a titled article's headline is its title, written without a model call.
+KEY_POINTS = {
+    "key_points": [
+        "Pilots at Northwind Airlines voted on strike action over pay, the union said.",
+        "Northwind Airlines urged the union to return to talks.",
+        "Chief executive Maria Lindqvist said flights would run as planned on Monday.",
+    ]
+}
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +51,7 @@ def test_ray_engine_extractive_outputs_and_store(local_ray: None, tmp_path: Path
     inputs = write_inputs(tmp_path / "in", 5)
     out = tmp_path / "out"
     config = BatchConfig(
-        [str(inputs)], out, fmt="json", options=BriefOptions(engine="extractive"), engine="ray"
+        [str(inputs)], out, fmt="json", options=BriefOptions(engine="extractive"), runner="ray"
     )
     with SQLiteStore(tmp_path / "r.db") as store:
         report = run_batch(config, store=store)
@@ -62,14 +69,14 @@ def test_ray_engine_with_injected_backend_factory(local_ray: None, tmp_path: Pat
     inputs = write_inputs(tmp_path / "in", 4)
     out = tmp_path / "out"
     # A partial of an importable class pickles by reference: Ray workers can rebuild it.
-    factory = functools.partial(FakeBackend, [HEADLINE] * 50)
-    options = BriefOptions(sections=("headline",), ground=False)
-    config = BatchConfig([str(inputs)], out, fmt="md", options=options, engine="ray", parallel=2)
+    factory = functools.partial(FakeBackend, [KEY_POINTS] * 50)
+    options = BriefOptions(sections=("key_points",), ground=False)
+    config = BatchConfig([str(inputs)], out, fmt="md", options=options, runner="ray", parallel=2)
     with SQLiteStore(tmp_path / "r.db") as store:
         report = run_batch(config, store=store, backend_factory=factory)
         assert report.ok, report.failures
         assert report.count("written") == 4 and report.generated_tokens > 0
-        assert all(HEADLINE["headline"] in (out / f"s{n}.md").read_text() for n in range(4))
+        assert all(KEY_POINTS["key_points"][1] in (out / f"s{n}.md").read_text() for n in range(4))
         assert store.counts()["briefings"] == 4
         assert store.counts()["llm_calls"] >= 4  # the workers' call logs came back too
         [row] = [r for r in store.list_briefings() if r.title and "town 2 " in r.title]
@@ -80,8 +87,8 @@ def test_ray_task_failure_is_a_failed_item(local_ray: None, tmp_path: Path) -> N
     inputs = write_inputs(tmp_path / "in", 2)
     out = tmp_path / "out"
     factory = functools.partial(FakeBackend, [])  # runs out of answers at once
-    options = BriefOptions(sections=("headline",), ground=False)
-    config = BatchConfig([str(inputs)], out, options=options, engine="ray")
+    options = BriefOptions(sections=("key_points",), ground=False)
+    config = BatchConfig([str(inputs)], out, options=options, runner="ray")
     report = run_batch(config, backend_factory=factory)
     assert report.count("failed") == 2
     assert all("scripted answers" in (f.error or "") for f in report.failures)

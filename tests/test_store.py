@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -16,7 +18,7 @@ from briefwire.errors import ConfigError, InputError
 from briefwire.model import Article, Briefing, Narrative, RunStats, SectionStats
 from briefwire.store import SQLiteStore, open_store
 from briefwire.store.recording import RecordingStore
-from briefwire.store.schema import LATEST
+from briefwire.store.schema import LATEST, MIGRATIONS
 
 STRIKE_1 = Article(
     title="Northwind Airlines pilots vote to strike",
@@ -150,11 +152,11 @@ def test_find_briefing_dedupes_on_content_options_backend_and_model(store: SQLit
     assert store.find_briefing(digest, "opts-a", "fake", "m2") is None
     assert store.find_briefing(digest, "opts-a", "other", "m1") is None
     assert store.find_briefing(STRIKE_2.content_hash, "opts-a", "fake", "m1") is None
-    # A forced regeneration is a new briefing; lookups then return the newest.
+    # A forced regeneration replaces the stored briefing's content under the same id.
     second = store.save_briefing(aid, briefing("Regenerated"), "opts-a")
-    assert second != first
-    assert store.find_briefing(digest, "opts-a", "fake", "m1") == second
-    assert store.counts()["briefings"] == 2
+    assert second == first
+    assert store.get_briefing(first) == briefing("Regenerated")
+    assert store.counts()["briefings"] == 1
 
 
 def test_extractive_briefing_without_run_stats_is_keyed_as_extractive(store: SQLiteStore) -> None:
@@ -241,6 +243,85 @@ def test_v1_database_is_migrated_with_data_kept(tmp_path: Path) -> None:
     # Opening again is a no-op.
     with SQLiteStore(path) as store:
         assert store.counts()["articles"] == 2
+
+
+def _v3_database(path: Path) -> sqlite3.Connection:
+    """A database as the release before one-briefing-per-key left it, with the web app's old jobs table."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for migration in MIGRATIONS[:3]:
+        migration(db)
+    db.executescript(
+        """
+        CREATE TABLE jobs (id TEXT PRIMARY KEY, dedupe_key TEXT NOT NULL, status TEXT NOT NULL,
+            briefing_id TEXT, error TEXT, request TEXT NOT NULL, progress TEXT NOT NULL DEFAULT '{}',
+            created_at REAL NOT NULL, updated_at REAL NOT NULL);
+        CREATE UNIQUE INDEX jobs_dedupe ON jobs(dedupe_key) WHERE status != 'failed';
+        PRAGMA user_version = 3;
+        """
+    )
+    return db
+
+
+def test_migration_keeps_the_newest_of_duplicate_briefings(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = _v3_database(path)
+    aid = STRIKE_1.content_hash[:12]
+    db.execute(
+        "INSERT INTO articles(id, content_hash, title, text, added) VALUES (?, ?, ?, ?, '2024-01-01')",
+        (aid, STRIKE_1.content_hash, STRIKE_1.title, STRIKE_1.text),
+    )
+    # Three concurrent runs stored the same briefing; another model's briefing is kept apart.
+    rows = [("old", "m1", "2024-01-01"), ("newest", "m1", "2024-01-03"), ("middle", "m1", "2024-01-02")]
+    rows.append(("other-model", "m2", "2024-01-01"))
+    for bid, model, created in rows:
+        db.execute(
+            "INSERT INTO briefings VALUES (?, ?, 'fake', ?, 'k', ?, ?)",
+            (bid, aid, model, briefing(bid, model=model).model_dump_json(), created),
+        )
+    db.execute(
+        "INSERT INTO llm_calls VALUES ('c1', 'old', ?, 'headline', 'fake', 'm1', 'h', 1, 0, 1, 0.1, '2024')",
+        (aid,),
+    )
+    db.execute("INSERT INTO jobs VALUES ('j1', 'key', 'done', 'middle', NULL, '{}', '{}', 1, 1)")
+    db.close()
+
+    with SQLiteStore(path) as store:
+        assert store.counts()["briefings"] == 2
+        assert store.find_briefing(STRIKE_1.content_hash, "k", "fake", "m1") == "newest"
+        assert store.get_briefing("other-model") is not None
+        assert [c.id for c in store.llm_calls(briefing_id="newest")] == ["c1"]
+        assert store._db.execute("SELECT briefing_id FROM jobs").fetchone()[0] == "newest"
+        indexes = {r[0] for r in store._db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"briefings_key", "jobs_live"} <= indexes and "jobs_dedupe" not in indexes
+        with pytest.raises(sqlite3.IntegrityError):
+            store._db.execute(
+                "INSERT INTO briefings VALUES ('again', ?, 'fake', 'm1', 'k', '{}', '2025')", (aid,)
+            )
+
+
+def _save_many(path: str, start: Any, times: int) -> None:
+    with SQLiteStore(path) as store:
+        start.wait()  # both writers open, then race
+        for n in range(times):
+            aid = store.add_article(STRIKE_1)
+            store.save_briefing(aid, briefing(f"take {n}"), "k")
+
+
+def test_two_processes_saving_one_briefing_store_one_row(tmp_path: Path) -> None:
+    path = str(tmp_path / "shared.db")
+    SQLiteStore(path).close()  # migrated before the race, which is about the rows
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(2)
+    writers = [context.Process(target=_save_many, args=(path, start, 40)) for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+    assert [w.exitcode for w in writers] == [0, 0]
+    with SQLiteStore(path) as store:
+        assert store.counts() == {"articles": 1, "briefings": 1, "llm_calls": 0}
+        [row] = store.list_briefings()
+        assert store.get_briefing(row.id).headline == "take 39"  # the last save of either writer
 
 
 def test_database_from_a_newer_release_is_refused(tmp_path: Path) -> None:

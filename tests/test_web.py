@@ -70,8 +70,13 @@ def test_briefing_page_marks_sentences_and_carries_their_evidence(tmp_path):
 
     spans = by_class(doc.get_element_by_id("briefing"), "claim", ".//")
     assert {int(s.get("data-claim")) for s in spans} == set(range(len(claims)))
+    # Every sentence shows its label's mark without a click; a flag's mark spells the label out.
+    for span in spans:
+        label = claims[int(span.get("data-claim"))]["label"]
+        assert by_class(span, f"mark-{label}", "./")
     flagged = [s for s in spans if "flagged" in s.get("class")]
-    assert [s.text_content().strip() for s in flagged] == [f"{UNSUPPORTED} unsupported"]
+    assert [by_class(s, "claim-text", "./")[0].text for s in flagged] == [UNSUPPORTED]
+    assert by_class(flagged[0], "mark", "./")[0].text_content().strip() == "⚠ unsupported"
     # Every claim has a (hidden) evidence panel entry; a supported one quotes its article sentence.
     first = claims[0]
     detail = doc.get_element_by_id("claim-0")
@@ -88,14 +93,52 @@ def test_briefing_page_marks_sentences_and_carries_their_evidence(tmp_path):
     )
     assert "https://example.org/port" in hrefs
 
+    # The article sits beside the briefing, sentence by sentence, numbered as the evidence cites them;
+    # each sentence of the briefing names the article sentences its evidence quotes.
+    sentences = by_class(doc.get_element_by_id("article"), "sentence", ".//")
+    assert [s.get("id") for s in sentences] == [f"article-s{i}" for i in range(len(sentences))]
+    assert [s.findtext("sup") for s in sentences] == [str(i + 1) for i in range(len(sentences))]
+    assert len(doc.get_element_by_id("article").findall("p")) == 3 + 1  # three paragraphs + the meta line
+    for span in spans:
+        claim = claims[int(span.get("data-claim"))]
+        assert span.get("data-evidence") == " ".join(str(ev["sentence_id"]) for ev in claim["evidence"])
+        for ev in claim["evidence"]:
+            assert doc.get_element_by_id(f"article-s{ev['sentence_id']}").text_content().endswith(ev["text"])
+    assert doc.get_element_by_id("claim-0").find(".//a").get("href") == "#article-s0"
+
+
+def test_briefing_page_without_its_article(tmp_path, monkeypatch):
+    app = create_app(settings_for(tmp_path))
+    with TestClient(app) as client:
+        bid = wait_for_job(client, submit(client)["id"])["briefing_id"]
+        monkeypatch.setattr(app.state.service, "article", lambda briefing_id: None)
+        page = client.get(f"/briefings/{bid}")
+    assert page.status_code == 200
+    doc = lxml.html.fromstring(page.text)
+    assert doc.find(".//*[@id='article']") is None
+    spans = by_class(doc.get_element_by_id("briefing"), "claim", ".//")
+    assert spans and all(s.get("data-evidence") is None for s in spans)
+    assert doc.get_element_by_id("claim-0").find(".//a") is None  # nothing to link to
+
+
+def test_article_text_is_escaped_on_the_page(tmp_path):
+    hostile = ARTICLE + '\nThe memo read <script>alert(1)</script> and <img src=x onerror="alert(2)">.\n'
+    with TestClient(create_app(settings_for(tmp_path))) as client:
+        bid = wait_for_job(client, submit(client, text=hostile)["id"])["briefing_id"]
+        page = client.get(f"/briefings/{bid}")
+    article = lxml.html.fromstring(page.text).get_element_by_id("article")
+    assert article.findall(".//script") == [] and article.findall(".//img") == []
+    assert '<script>alert(1)</script> and <img src=x onerror="alert(2)">' in article.text_content()
+
 
 def test_live_progress_while_a_job_runs(tmp_path):
     gate = threading.Event()
     settings = settings_for(tmp_path, brief_fn=StandIn(gate=gate))
     with TestClient(create_app(settings)) as client:
         job_id = submit(client, sections=["headline", "key_points"])["id"]
-        running = wait_for_job(client, job_id, until=lambda j: j["status"] == "running")
-        assert running["progress"]["current"] == "headline"
+        # "running" comes a moment before the worker's first report: wait for that report.
+        running = wait_for_job(client, job_id, until=lambda j: j["progress"]["current"] is not None)
+        assert running["status"] == "running" and running["progress"]["current"] == "headline"
         assert running["progress"]["sections"][0]["status"] == "running"
         assert running["progress"]["sections"][1]["status"] == "pending"
         page = client.get(f"/jobs/{job_id}")
@@ -141,23 +184,33 @@ def test_a_failed_job_reports_why_and_can_be_retried(tmp_path):
         assert retry["id"] != first["id"] and retry["created"] is True
 
 
-def test_restart_resumes_queued_and_interrupted_jobs(tmp_path):
+def test_restart_resumes_queued_jobs_and_marks_cut_off_ones_interrupted(tmp_path):
     # First server: jobs are accepted but no worker runs them (as if it was killed right away).
     with TestClient(create_app(settings_for(tmp_path, start_worker=False))) as client:
         queued = submit(client)["id"]
-        interrupted = submit(client, seed=1)["id"]
+        cut_off = submit(client, seed=1)["id"]
         waiting = client.get(f"/api/jobs/{queued}").json()
         assert waiting["status"] == "queued"
         assert {s["status"] for s in waiting["progress"]["sections"]} == {"pending"}
     # A job a killed server was running is left "running" in the table.
     with sqlite3.connect(tmp_path / "briefwire.db") as db:
-        db.execute("UPDATE jobs SET status = 'running' WHERE id = ?", (interrupted,))
+        db.execute("UPDATE jobs SET status = 'running' WHERE id = ?", (cut_off,))
 
-    with TestClient(create_app(settings_for(tmp_path))) as client:
-        for job_id in (queued, interrupted):
-            job = wait_for_job(client, job_id)
-            assert job["status"] == "done", job
-            assert client.get(f"/api/briefings/{job['briefing_id']}").status_code == 200
+    stand_in = StandIn()
+    with TestClient(create_app(settings_for(tmp_path, brief_fn=stand_in))) as client:
+        job = wait_for_job(client, queued)
+        assert job["status"] == "done", job
+        assert client.get(f"/api/briefings/{job['briefing_id']}").status_code == 200
+        # Not run again by itself (it may be what brought the server down), and it says so.
+        job = client.get(f"/api/jobs/{cut_off}").json()
+        assert job["status"] == "interrupted" and "submit the article again" in job["error"]
+        assert stand_in.calls == 1
+        page = client.get(f"/jobs/{cut_off}")
+        assert "interrupted" in page.text and "submit the article again" in page.text
+        # Asking again starts a new job.
+        again = submit(client, seed=1)
+        assert again["created"] and again["id"] != cut_off
+        assert wait_for_job(client, again["id"])["status"] == "done"
 
 
 def test_backend_is_built_once_and_not_for_the_extractive_engine(tmp_path):
@@ -268,18 +321,30 @@ def test_openapi_describes_the_api(tmp_path):
             "/api/archive",
         } <= set(spec["paths"])
         assert "/briefings/{briefing_id}" not in spec["paths"]  # pages stay out of the API docs
-        assert client.get("/docs").status_code == 200
+
+
+def test_api_docs_need_nothing_from_outside(tmp_path):
+    with TestClient(create_app(settings_for(tmp_path))) as client:
+        docs = client.get("/docs")
+        assert docs.status_code == 200
+        page = lxml.html.fromstring(docs.text)
+        assets = page.xpath("//script/@src | //link/@href")
+        assert len(assets) >= 3  # Swagger UI's script and stylesheet, the icon
+        for url in assets:
+            assert url.startswith("/") and not url.startswith("//"), url
+            assert client.get(url).status_code == 200, url
+        assert "/openapi.json" in docs.text and "http://" not in docs.text and "https://" not in docs.text
+        assert client.get("/redoc").status_code == 404  # FastAPI's ReDoc page would load from a CDN
 
 
 def test_serve_command_configures_the_app(tmp_path, monkeypatch):
     import typer
-    import uvicorn
     from typer.testing import CliRunner
 
     from briefwire.commands import serve
 
     started = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(app=app, **kw))
+    monkeypatch.setattr(serve, "run_server", lambda app, **kw: started.update(app=app, **kw))
     monkeypatch.setenv("BRIEFWIRE_TOKEN", "from-env")
     cli = typer.Typer()
     serve.register(cli)
@@ -294,3 +359,27 @@ def test_serve_command_configures_the_app(tmp_path, monkeypatch):
     assert settings.allow_private_urls is True and settings.rate_limit == 3
     assert settings.resolved_backend_label() == "openai-compatible:m@http://llm:8080/v1"
     started["app"].state.service.close()
+
+
+def test_article_view_finds_quoted_sentences_even_when_numbered_differently():
+    from briefwire.model import Article, Claim, Evidence
+    from briefwire.web.article_view import article_view
+
+    article = Article(text="First one here. Second one here.\n\nThird one here.", url="javascript:alert(1)")
+    claims = [
+        Claim(section="key_points[0]", text="x", label="supported", score=1, evidence=[
+            Evidence(sentence_id=2, text="Third one here."),  # where it should be
+            Evidence(sentence_id=0, text="Second  one here."),  # numbered off, found by its text
+            Evidence(sentence_id=0, text="Nowhere in the article."),
+            Evidence(source="archive:abc", sentence_id=0, text="First one here."),
+        ]),
+        Claim(section="key_points[1]", text="y", label="opinion", score=0.5),
+    ]  # fmt: skip
+    view = article_view(article, claims)
+    assert view.located == ((2, 1, None, None), ())
+    assert view.cited_by(0) == [2, 1] and view.cited_by(1) == []
+    assert [[(s.index, s.text, s.cited) for s in p] for p in view.paragraphs] == [
+        [(0, "First one here.", False), (1, "Second one here.", True)],
+        [(2, "Third one here.", True)],
+    ]
+    assert view.url is None  # only http(s) links reach the page

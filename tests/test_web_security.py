@@ -14,11 +14,13 @@ from typing import ClassVar
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
+from live_server import served
 from test_web_support import ARTICLE, StandIn, settings_for, wait_for_job
 
 from briefwire.ingest import fetch
-from briefwire.web import create_app
+from briefwire.web import WebSettings, create_app
 from briefwire.web.security import RateLimiter
+from briefwire.web.settings import LOCAL_HOSTS
 
 TOKEN = "s3cret-token"
 
@@ -131,6 +133,111 @@ def test_rate_limiter_window_slides():
     assert limiter.hit("b") is None  # per client
     now[0] = 10.5
     assert limiter.hit("a") is None
+
+
+# -- DNS rebinding, cross-site posts, token guessing, forwarded addresses ------------------
+
+
+def test_a_host_not_on_the_allow_list_is_refused(tmp_path):
+    with TestClient(create_app(settings_for(tmp_path))) as client:
+        # A page on evil.example, its name rebound to 127.0.0.1, reaches the socket with its own Host.
+        assert client.get("/api/archive", headers={"Host": "evil.example"}).status_code == 400
+        assert client.get("/", headers={"Host": "evil.example:8000"}).status_code == 400
+        refused = client.post("/api/briefings", json={"text": ARTICLE}, headers={"Host": "evil.example"})
+        assert refused.status_code == 400
+        for host in ("localhost:8000", "127.0.0.1", "[::1]:8000", "LOCALHOST"):
+            assert client.get("/api/archive", headers={"Host": host}).status_code == 200, host
+    with TestClient(create_app(settings_for(tmp_path, allowed_hosts=("*.example.org",)))) as client:
+        assert client.get("/api/archive", headers={"Host": "news.example.org"}).status_code == 200
+        assert client.get("/api/archive", headers={"Host": "example.org.evil.test"}).status_code == 400
+
+
+def test_serve_allows_its_own_address_and_configured_names(monkeypatch):
+    monkeypatch.setenv("BRIEFWIRE_ALLOWED_HOSTS", "intranet.example, Other.Example")
+    hosts = WebSettings.allowed_hosts_for("192.168.1.5", ["news.example"])
+    assert hosts == (*LOCAL_HOSTS, "192.168.1.5", "intranet.example", "other.example", "news.example")
+    assert WebSettings.allowed_hosts_for("0.0.0.0")[: len(LOCAL_HOSTS) + 1] == (
+        *LOCAL_HOSTS,
+        "intranet.example",
+    )
+    assert "[fe80::1]" in WebSettings.allowed_hosts_for("fe80::1")
+
+
+def test_posts_from_an_origin_not_on_the_allow_list_are_refused(tmp_path):
+    with TestClient(create_app(settings_for(tmp_path))) as client:
+        body = {"json": {"text": ARTICLE}}
+        # The Host is ours, so only the Origin tells the request came from another site's page.
+        for origin in (
+            "http://evil.example",
+            "null",
+            "http://localhost:9999",
+            "http://testserver.evil.example",
+        ):
+            refused = client.post("/api/briefings", headers={"Origin": origin}, **body)
+            assert refused.status_code == 403, origin
+        assert (
+            client.post("/", data={"text": ARTICLE}, headers={"Origin": "http://evil.example"}).status_code
+            == 403
+        )
+        # Our own pages, under any name on the list and the port the request came to.
+        for origin in ("http://testserver", "http://localhost"):
+            assert client.post("/api/briefings", headers={"Origin": origin}, **body).status_code == 202
+        assert client.post("/api/briefings", **body).status_code == 202  # curl sends no Origin
+
+
+def test_wrong_bearer_tokens_count_toward_the_login_limit(tmp_path):
+    with TestClient(create_app(settings_for(tmp_path, token=TOKEN))) as client:
+        wrong = {"Authorization": "Bearer guess"}
+        for _ in range(10):
+            assert client.get("/api/archive", headers=wrong).status_code == 401
+        limited = client.get("/api/archive", headers=wrong)
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+        # Once over the limit, even the right token is not compared, so guessing cannot go on...
+        good = {"Authorization": f"Bearer {TOKEN}"}
+        assert client.get("/api/archive", headers=good).status_code == 429
+        # ...and the login form shares the limit.
+        assert client.post("/login", data={"token": TOKEN, "next": "/"}).status_code == 429
+    with TestClient(create_app(settings_for(tmp_path / "other", token=TOKEN))) as client:
+        for _ in range(20):  # the right token, and no token at all, are not guesses
+            assert client.get("/api/archive", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+            assert client.get("/api/archive").status_code == 401
+
+
+def test_a_spoofed_forwarded_address_does_not_dodge_the_rate_limit(tmp_path):
+    settings = settings_for(tmp_path, rate_limit=2, rate_window=60.0)
+    with TestClient(create_app(settings), client=("127.0.0.1", 50000)) as client:
+        codes = [
+            client.post(
+                "/api/briefings",
+                json={"text": ARTICLE, "seed": n},
+                headers={"X-Forwarded-For": f"10.0.0.{n}"},
+            ).status_code
+            for n in range(3)
+        ]
+        assert codes == [202, 202, 429]
+    # The same through the real server (uvicorn on its own would believe the header from loopback).
+    with served(tmp_path / "live", rate_limit=2) as (_, http):
+        spoofed = [
+            http.post(
+                "/api/briefings",
+                json={"text": ARTICLE, "seed": n},
+                headers={"X-Forwarded-For": f"10.0.0.{n}"},
+            )
+            for n in range(3)
+        ]
+        assert [r.status_code for r in spoofed] == [202, 202, 429]
+    # From a configured proxy, the header names the client: each is limited on its own.
+    proxied = settings_for(
+        tmp_path / "proxied", rate_limit=2, rate_window=60.0, trusted_proxies=("127.0.0.1",)
+    )
+    with TestClient(create_app(proxied), client=("127.0.0.1", 50000)) as client:
+        for n in range(3):
+            response = client.post(
+                "/api/briefings",
+                json={"text": ARTICLE, "seed": n},
+                headers={"X-Forwarded-For": f"10.0.0.{n}"},
+            )
+            assert response.status_code == 202
 
 
 # -- SSRF ------------------------------------------------------------------------------

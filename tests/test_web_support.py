@@ -35,6 +35,8 @@ from briefwire.options import BriefOptions
 from briefwire.pipeline import NullProgress
 from briefwire.text import split_sentences
 from briefwire.web import WebSettings
+from briefwire.web.jobs import FINISHED
+from briefwire.web.settings import LOCAL_HOSTS
 
 UNSUPPORTED = "Officials expect the whole dispute to be settled by Friday."
 ARTICLE = """Harbour strike enters third day
@@ -153,6 +155,8 @@ def settings_for(tmp_path: Path, **overrides: Any) -> WebSettings:
         "backend_label": "fake:fake-model",
         "brief_fn": StandIn(),
         "rate_limit": 0,
+        # The name Starlette's TestClient sends as the Host.
+        "allowed_hosts": (*LOCAL_HOSTS, "testserver"),
     }
     values.update(overrides)
     return WebSettings(**values)
@@ -166,8 +170,8 @@ def wait_for_job(
     timeout: float = 30.0,
     **kw: Any,
 ) -> dict:
-    """Poll GET /api/jobs/{id} until it is done or failed (or ``until`` holds)."""
-    until = until or (lambda job: job["status"] in ("done", "failed"))
+    """Poll GET /api/jobs/{id} until it has ended (or ``until`` holds)."""
+    until = until or (lambda job: job["status"] in FINISHED)
     deadline = time.monotonic() + timeout
     while True:
         response = client.get(f"/api/jobs/{job_id}", **kw)
@@ -177,3 +181,44 @@ def wait_for_job(
             return job
         assert time.monotonic() < deadline, f"job did not get there in time: {job}"
         time.sleep(0.05)
+
+
+EVERY_LABEL = {
+    # claim text -> (label, the article sentence its evidence quotes, reasons)
+    "Dock workers at the port of Antwerp extended their strike into a third day on Wednesday.": (
+        "supported", 0, []),
+    "Automation without a plan is a mistake.": ("opinion", 10, []),
+    UNSUPPORTED: ("unsupported", -1, ["nothing in the source says so"]),
+    "At least 40 vessels have been rerouted to Rotterdam.": ("contradicted", -3, ["number 40 not in source"]),
+}  # fmt: skip
+
+
+def store_every_label(db_path: Path, article: Article) -> str:
+    """A stored briefing (no pipeline, no model) with one key point of each label, whose
+    evidence quotes sentences of ``article``, including ones near its end; returns its id."""
+    from briefwire.store import SQLiteStore
+
+    sentences = split_sentences(article.text)
+    claims = []
+    for i, (text, (label, sid, reasons)) in enumerate(EVERY_LABEL.items()):
+        sid %= len(sentences)
+        evidence = [Evidence(sentence_id=sid, text=sentences[sid])]
+        claims.append(
+            Claim(
+                section=f"key_points[{i}]",
+                text=text,
+                label=label,
+                score=0.5,
+                evidence=evidence,
+                reasons=reasons,
+            )
+        )
+    briefing = Briefing(
+        engine="extractive",
+        source=Source(title=article.title),
+        key_points=list(EVERY_LABEL),
+        claims=claims,
+        grounding=GroundingSummary(checked=4, supported=1, opinion=1, unsupported=1, contradicted=1),
+    )
+    with SQLiteStore(db_path) as store:
+        return store.save_briefing(store.add_article(article), briefing, "every-label")

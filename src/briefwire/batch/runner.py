@@ -6,7 +6,7 @@ The steps, and why a rerun of the same command after ``kill -9`` is always corre
 2. Every input is read and given a unique id; an item whose output file exists is
    skipped, which is safe because output files are only ever created complete
    (written to a temporary file, fsynced, renamed).
-3. The remaining items are briefed by an engine (threads here, or Ray tasks). The
+3. The remaining items are briefed by a runner (threads here, or Ray tasks). The
    pipeline saves each briefing to the store in one transaction *before* its file is
    written, and on a rerun finds it there (same content, options, backend, model) and
    reuses it, so the store never gets a second copy either.
@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from briefwire.batch.backends import BackendFactory, default_factory
-from briefwire.batch.outputs import atomic_write, output_path, remove_stale_temps
+from briefwire.batch.outputs import output_path, remove_stale_temps
 from briefwire.errors import BriefwireError
+from briefwire.fsutil import atomic_write
 from briefwire.llm import BackendConfig
 from briefwire.model import Article, Briefing
 from briefwire.options import BriefOptions
@@ -34,7 +35,7 @@ from briefwire.store.base import Store
 
 REPORT_NAME = "batch-report.json"
 Status = Literal["written", "reused", "skipped", "failed"]
-Engine = Literal["local", "ray"]
+Runner = Literal["local", "ray"]
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class BatchConfig:
     options: BriefOptions = field(default_factory=BriefOptions)
     force: bool = False  # ignore briefings cached in the store (outputs that exist are still kept)
     parallel: int = 1  # local: threads sharing one backend; ray: tasks in flight
-    engine: Engine = "local"
+    runner: Runner = "local"  # local: threads in this process; ray: Ray tasks
     ray_address: str | None = None
     backend: BackendConfig | None = None  # None: from the environment, with parallel slots
     allow_private: bool = True  # let feeds point at private network addresses
@@ -143,7 +144,7 @@ def run_batch(
 
     ``backend_factory`` builds the backend (default: ``make_backend`` on ``config.backend``);
     it is called at most once per process, and only if an item needs the model. For
-    the Ray engine it must be picklable. ``ray_init`` adds keyword arguments to
+    the Ray runner it must be picklable. ``ray_init`` adds keyword arguments to
     ``ray.init`` (e.g. ``num_cpus``). The report is also written to the output folder.
     """
     out_dir = Path(config.out_dir)
@@ -182,7 +183,7 @@ def run_batch(
             factory = backend_factory or default_factory(
                 config.backend or BackendConfig.from_env(parallel=config.parallel)
             )
-            _engine(config.engine)(jobs, config, store, factory, finish, emit, ray_init or {})
+            _runner(config.runner)(jobs, config, store, factory, finish, emit, ray_init or {})
     except KeyboardInterrupt:
         report.interrupted = True
         raise
@@ -193,7 +194,7 @@ def run_batch(
     return report
 
 
-def _engine(name: Engine) -> Callable[..., None]:
+def _runner(name: Runner) -> Callable[..., None]:
     if name == "ray":
         from briefwire.batch.ray_engine import run_ray
 
@@ -227,8 +228,8 @@ def _config_summary(config: BatchConfig) -> dict:
         "inputs": list(config.inputs),
         "out_dir": str(config.out_dir),
         "format": config.fmt,
-        "engine": config.engine,
-        "mode": config.options.engine,
+        "runner": config.runner,
+        "engine": config.options.engine,
         "parallel": config.parallel,
         "force": config.force,
         "sections": list(config.options.sections),

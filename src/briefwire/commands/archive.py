@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 from pathlib import Path
 from typing import Annotated, Literal
@@ -12,12 +14,21 @@ from rich.markup import escape
 from rich.table import Table
 
 from briefwire.commands.common import DbOpt
-from briefwire.errors import BriefwireError, InputError
+from briefwire.errors import BriefwireError, InputError, StorageError, UsageError
 from briefwire.store import open_store
 
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
 Format = Literal["md", "json", "html"]
 FormatOption = Annotated[Format, typer.Option("--format", "-f")]
+ArticleOption = Annotated[
+    bool,
+    typer.Option(
+        "--article",
+        help="Print the article the briefing was written from (text; JSON with -f json): "
+        "the evidence numbers its sentences.",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON array, for scripts.")]
 
 _CHUNK = 500  # articles per insert transaction during import
 
@@ -78,7 +89,7 @@ def add(
         flush()
         where = store.path
     for item_id, reason in failed:
-        err.print(f"[yellow]failed[/] {escape(item_id)}: {escape(reason)}", highlight=False)
+        err.print(f"[yellow]failed[/] {escape(item_id)}: {escape(reason)}", highlight=False, soft_wrap=True)
     Console().print(
         f"{added} added, {duplicates} duplicates, {len(failed)} failed → {escape(where)}", highlight=False
     )
@@ -106,24 +117,37 @@ def search(
 def show(
     briefing_id: Annotated[str, typer.Argument(metavar="ID", help="A briefing id from `briefwire list`.")],
     fmt: FormatOption = "md",
+    article: ArticleOption = False,
     db: Path | None = DbOpt,
 ) -> None:
-    """Print a stored briefing."""
+    """Print a stored briefing, or with --article the article it was written from."""
+    if article and fmt == "html":
+        raise UsageError("--article prints text or JSON: leave out --format html.")
     with open_store(db) as store:
         briefing = store.get_briefing(briefing_id)
+        source = store.briefing_article(briefing_id) if article else None
         where = store.path
     if briefing is None:
         raise InputError(f"No briefing with id {briefing_id!r} in {where}; `briefwire list` shows the ids.")
-    from briefwire.render import render
+    if article:
+        if source is None:
+            raise StorageError(f"The article of briefing {briefing_id!r} is missing from {where}.")
+        text = source.model_dump_json(indent=2) if fmt == "json" else source.text
+    else:
+        from briefwire.render import render
 
-    text = render(briefing, fmt)
+        text = render(briefing, fmt)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def list_briefings(limit: LimitOption = 20, db: Path | None = DbOpt) -> None:
+def list_briefings(limit: LimitOption = 20, as_json: JsonOption = False, db: Path | None = DbOpt) -> None:
     """Recent briefings, newest first."""
     with open_store(db) as store:
         rows = store.list_briefings(limit=limit)
+    if as_json:  # an empty archive is an empty array: scripts need no special case
+        objects = [dataclasses.asdict(row) for row in rows]
+        sys.stdout.write(json.dumps(objects, indent=2, ensure_ascii=False) + "\n")
+        return
     if not rows:
         Console(stderr=True).print("no briefings yet")
         return

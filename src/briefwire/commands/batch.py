@@ -21,14 +21,18 @@ from rich.table import Table
 from briefwire.batch import BatchConfig, BatchReport, ItemResult, run_batch
 from briefwire.commands.archive import FormatOption
 from briefwire.commands.common import (
+    ENGINE_HELP,
     DbOpt,
     LlmModelOpt,
     LlmUrlOpt,
     ModelOpt,
+    PollOpt,
     ThreadsOpt,
     backend_config,
     parse_sections,
+    stderr,
 )
+from briefwire.errors import UsageError
 from briefwire.options import SECTIONS, BriefOptions
 from briefwire.store import open_store
 
@@ -80,8 +84,14 @@ def batch(
     out_dir: Annotated[Path, typer.Option("--output", "-o", help="Folder for one briefing file per input.")],
     fmt: FormatOption = "md",
     engine: Annotated[
-        Literal["local", "ray"], typer.Option(help="local: threads in this process; ray: Ray tasks.")
-    ] = "local",
+        # local|ray: the old spelling of --runner, still accepted for one release.
+        Literal["llm", "extractive", "local", "ray"] | None,
+        typer.Option(help=ENGINE_HELP, metavar="<llm|extractive>", show_default=False),
+    ] = None,
+    runner: Annotated[
+        Literal["local", "ray"] | None,
+        typer.Option(help="local (default): threads in this process; ray: Ray tasks.", show_default=False),
+    ] = None,
     ray_address: Annotated[
         str | None, typer.Option(help="Ray cluster address (default: start a local Ray instance).")
     ] = None,
@@ -95,8 +105,8 @@ def batch(
         ),
     ] = False,
     mode: Annotated[
-        Literal["llm", "extractive"], typer.Option(help="llm: the model writes; extractive: no model, fast.")
-    ] = "llm",
+        Literal["llm", "extractive"] | None, typer.Option(hidden=True, help="Deprecated: use --engine.")
+    ] = None,
     sections: Annotated[
         str | None, typer.Option(help=f"Comma-separated subset of: {', '.join(SECTIONS)}.")
     ] = None,
@@ -105,6 +115,7 @@ def batch(
     llm_url: str | None = LlmUrlOpt,
     llm_model: str | None = LlmModelOpt,
     threads: int | None = ThreadsOpt,
+    poll: int | None = PollOpt,
     db: Path | None = DbOpt,
 ) -> None:
     """Brief every input into OUTPUT; rerun the same command to resume after any interruption.
@@ -112,16 +123,17 @@ def batch(
     Existing output files are never redone (delete them to regenerate). Failures are
     listed in OUTPUT/batch-report.json; the exit code is 1 if any item failed.
     """
+    engine, runner = _old_spellings(engine, runner, mode)
     config = BatchConfig(
         inputs=inputs,
         out_dir=out_dir,
         fmt=fmt,
-        options=BriefOptions(engine=mode, sections=parse_sections(sections, SECTIONS)),
+        options=BriefOptions(engine=engine, sections=parse_sections(sections, SECTIONS)),  # type: ignore[arg-type]
         force=force,
         parallel=parallel,
-        engine=engine,
+        runner=runner,
         ray_address=ray_address,
-        backend=backend_config(model, llm_url, llm_model, threads, parallel),
+        backend=backend_config(model, llm_url, llm_model, threads, parallel, poll),
     )
     err = Console(stderr=True)
     with open_store(db) as store:
@@ -134,6 +146,30 @@ def batch(
         _summary(report, out_dir, err)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _old_spellings(engine: str | None, runner: str | None, mode: str | None) -> tuple[str, str]:
+    """The engine and runner, given today's options or batch's old spelling of them
+    (``--engine local|ray`` for the runner, ``--mode`` for the engine)."""
+    if engine in ("local", "ray"):
+        _deprecated(f"--engine {engine}", f"--runner {engine}")
+        if runner not in (None, engine):
+            raise UsageError(f"--engine {engine} (old spelling of --runner) contradicts --runner {runner}")
+        engine, runner = None, engine
+    if mode is not None:
+        _deprecated(f"--mode {mode}", f"--engine {mode}")
+        if engine not in (None, mode):
+            raise UsageError(f"--mode {mode} (old spelling of --engine) contradicts --engine {engine}")
+        engine = mode
+    return engine or "llm", runner or "local"
+
+
+def _deprecated(old: str, new: str) -> None:
+    stderr.print(
+        f"[yellow]warning:[/] {old} is deprecated and stops working in the next release; use {new}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _summary(report: BatchReport, out_dir: Path, console: Console) -> None:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 from pathlib import Path
+from typing import Literal
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from briefwire.commands.common import (
+    ENGINE_HELP,
     DbOpt,
     LlmModelOpt,
     LlmUrlOpt,
     ModelOpt,
+    PollOpt,
     ThreadsOpt,
     backend_config,
     backend_or_fallback,
@@ -22,6 +22,7 @@ from briefwire.commands.common import (
     stderr,
 )
 from briefwire.errors import ConfigError
+from briefwire.fsutil import atomic_write, write_stdout
 from briefwire.model import SectionStats
 from briefwire.options import SECTIONS, BriefOptions
 from briefwire.store import open_store
@@ -53,31 +54,19 @@ class RichProgress:
         self.progress.update(self.tasks[name], total=1, completed=1, info=info)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def brief_command(
     article: str = typer.Argument(..., help="A text/Markdown/HTML file, an http(s) URL, or - for stdin."),
     output: Path | None = typer.Option(
-        None, "-o", "--output", help="Write here (format from the extension)."
+        None, "-o", "--output", help="Write here (format from the extension); - is stdout."
     ),
     fmt: str | None = typer.Option(None, "--format", "-f", help="md, json or html (default: md or from -o)."),
-    engine: str = typer.Option("llm", "--engine", help="llm (default) or extractive (instant, no model)."),
+    engine: Literal["llm", "extractive"] = typer.Option("llm", "--engine", help=ENGINE_HELP),
     sections: str | None = typer.Option(
         None, "--sections", help=f"Comma-separated subset of: {', '.join(SECTIONS)}."
     ),
     temperature: float = typer.Option(0.7, "--temperature", min=0.0, max=2.0),
     seed: int = typer.Option(42, "--seed", help="Same seed, model and input give the same briefing."),
-    unsupported: str = typer.Option(
+    unsupported: Literal["flag", "drop", "revise"] = typer.Option(
         "flag", "--unsupported", help="flag, drop or revise unsupported sentences."
     ),
     ground: bool = typer.Option(
@@ -90,6 +79,7 @@ def brief_command(
     llm_url: str | None = LlmUrlOpt,
     llm_model: str | None = LlmModelOpt,
     threads: int | None = ThreadsOpt,
+    poll: int | None = PollOpt,
     db: Path | None = DbOpt,
     no_store: bool = typer.Option(False, "--no-store", help="Neither read nor write the archive."),
     force: bool = typer.Option(False, "--force", help="Write a new briefing even if one is stored."),
@@ -104,26 +94,22 @@ def brief_command(
         out_format = format_for_path(str(output) if output else None, fmt)
     except ValueError as err:
         raise ConfigError(str(err)) from err
-    if engine not in ("llm", "extractive"):
-        raise ConfigError(f"--engine must be llm or extractive, not {engine!r}")
-    if unsupported not in ("flag", "drop", "revise"):
-        raise ConfigError(f"--unsupported must be flag, drop or revise, not {unsupported!r}")
 
     art = load_article(article)
     for warning in art.warnings:
         stderr.print(f"[yellow]warning:[/] {warning}")
 
     options = BriefOptions(
-        engine=engine,  # type: ignore[arg-type]
+        engine=engine,
         sections=parse_sections(sections, SECTIONS),
         temperature=temperature,
         seed=seed,
-        unsupported=unsupported,  # type: ignore[arg-type]
+        unsupported=unsupported,
         ground=ground,
         llm_judge=llm_judge,
     )
     store = None if no_store else open_store(db)
-    config = backend_config(model, llm_url, llm_model, threads)
+    config = backend_config(model, llm_url, llm_model, threads, poll=poll)
     if engine == "llm" and store is not None and not force and (identity := config.identity()) is not None:
         # An archived briefing needs no model: answer before paying for the model load.
         stored = stored_briefing(store, art, options, *identity)
@@ -156,10 +142,10 @@ def brief_command(
 
 
 def _emit(text: str, output: Path | None, quiet: bool) -> None:
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if output is None or str(output) == "-":
+        write_stdout(text)
     else:
-        _write_atomic(output, text)
+        atomic_write(output, text)
         if not quiet:
             stderr.print(f"wrote {output}")
 

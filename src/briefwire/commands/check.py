@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from briefwire.commands.common import LlmModelOpt, LlmUrlOpt, ModelOpt, backend_config, load_backend
+from briefwire.commands.common import (
+    LlmModelOpt,
+    LlmUrlOpt,
+    ModelOpt,
+    backend_config,
+    load_backend,
+    stderr,
+)
 from briefwire.errors import InputError
 from briefwire.llm.base import Backend
 from briefwire.text import split_sentences
@@ -29,14 +35,28 @@ def open_backend(
     return load_backend(backend_config(model, llm_url, llm_model), quiet=True)
 
 
-def read_text(name: str, what: str) -> str:
-    try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read the {what} {name}: {err}") from err
-    if not text.strip():
-        raise InputError(f"the {what} {name} is empty")
-    return text
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        stderr.print(f"[yellow]warning:[/] {warning}")
+
+
+def read_source(source: str) -> str:
+    """The source as ``brief`` reads an article (encodings, size cap, binary check, HTML
+    extraction), with its title kept as the first paragraph: all of it is evidence here."""
+    from briefwire.ingest import load_article
+
+    article = load_article(source)
+    _warn(article.warnings)
+    return "\n\n".join(part for part in (article.title, article.text) if part)
+
+
+def read_claims(name: str) -> list[str]:
+    """Claims read with the same size cap, binary check and charsets, but not as an article."""
+    from briefwire.ingest import load_text
+
+    text, warnings = load_text(name)
+    _warn(warnings)
+    return parse_claims(text)
 
 
 def parse_claims(text: str) -> list[str]:
@@ -51,7 +71,9 @@ def parse_claims(text: str) -> list[str]:
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check(
-        source: str = typer.Argument(..., help="Source text file, or - for stdin."),
+        source: str = typer.Argument(
+            ..., help="Source article: a text/Markdown/HTML file, an http(s) URL, or - for stdin."
+        ),
         claims: str = typer.Argument(..., help="Claims file (one per line, or prose), or - for stdin."),
         output_format: str = typer.Option("text", "--format", help="text or json."),
         no_llm: bool = typer.Option(False, "--no-llm", help="Fast checks only, no model judge."),
@@ -66,8 +88,8 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"unknown --format {output_format!r}; use text or json")
         if source == "-" and claims == "-":
             raise InputError("only one of SOURCE and CLAIMS can be read from stdin")
-        source_text = read_text(source, "source")
-        items = parse_claims(read_text(claims, "claims file"))
+        source_text = read_source(source)
+        items = read_claims(claims)
         backend = open_backend(no_llm, model, llm_url, llm_model)
         try:
             results = check_claims(source_text, items, backend=backend, llm_judge=backend is not None)

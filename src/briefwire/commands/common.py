@@ -21,9 +21,18 @@ LlmUrlOpt = typer.Option(
 )
 LlmModelOpt = typer.Option(None, "--llm-model", envvar="BRIEFWIRE_LLM_MODEL", help="Model name at --llm-url.")
 ThreadsOpt = typer.Option(None, "--threads", help="CPU threads for the embedded model (default: all cores).")
+PollOpt = typer.Option(
+    None,
+    "--poll",
+    min=0,
+    max=100,
+    help="How much the embedded model's idle threads busy-wait, 0-100 ($BRIEFWIRE_POLL; default 50).",
+)
 DbOpt = typer.Option(
     None, "--db", envvar="BRIEFWIRE_DB", help="SQLite archive file (default: user data dir)."
 )
+# Every command that briefs takes the same --engine (the web form's "engine" field too).
+ENGINE_HELP = "llm (default): the model writes; extractive: no model, instant."
 
 
 def backend_config(
@@ -32,6 +41,7 @@ def backend_config(
     llm_model: str | None,
     threads: int | None = None,
     parallel: int = 1,
+    poll: int | None = None,
 ) -> BackendConfig:
     return BackendConfig.from_env(
         model_path=str(model) if model else None,
@@ -39,6 +49,7 @@ def backend_config(
         llm_model=llm_model,
         threads=threads,
         parallel=parallel,
+        poll=poll,
     )
 
 

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from briefwire.commands.check import open_backend
 from briefwire.commands.common import LlmModelOpt, LlmUrlOpt, ModelOpt
+from briefwire.errors import InputError
 
 
 def register(app: typer.Typer) -> None:
@@ -20,6 +21,9 @@ def register(app: typer.Typer) -> None:
     def factuality(
         file: str = typer.Argument(..., help='JSONL of {"document", "claim", "label": 1|0}; - for stdin.'),
         limit: int | None = typer.Option(None, "--limit", min=1, help="Use only the first N rows."),
+        split: str | None = typer.Option(
+            None, "--split", help='Only rows whose "split" is this (e.g. dev or test of data/real-claims).'
+        ),
         no_llm: bool = typer.Option(False, "--no-llm", help="Fast checks only, no model judge."),
         model: Path | None = ModelOpt,
         llm_url: str | None = LlmUrlOpt,
@@ -29,6 +33,10 @@ def register(app: typer.Typer) -> None:
         from briefwire.ground.evaluate import evaluate, read_jsonl
 
         rows = read_jsonl(file)
+        if split is not None:
+            rows = [r for r in rows if r.get("split") == split]
+            if not rows:
+                raise InputError(f'{file}: no rows with "split": "{split}"')
         backend = open_backend(no_llm, model, llm_url, llm_model)
         try:
             report, _ = evaluate(rows, backend=backend, llm_judge=backend is not None, limit=limit)

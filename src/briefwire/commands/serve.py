@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
-from typing import Annotated
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from briefwire.errors import ConfigError
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 Host = Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 serves the network.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.")]
@@ -29,6 +34,30 @@ RateLimit = Annotated[
     int, typer.Option(min=0, help="Submissions per client per minute; 0 turns the limit off.")
 ]
 MaxBody = Annotated[int, typer.Option(min=1024, help="Largest accepted request body, in bytes.")]
+AllowedHost = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allowed-host",
+        help="A name clients reach the server by (repeatable; *.example.com for subdomains, * for any). "
+        "localhost, 127.0.0.1, [::1], the --host address and $BRIEFWIRE_ALLOWED_HOSTS always are.",
+    ),
+]
+TrustedProxy = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--trusted-proxy",
+        help="A reverse proxy's address (repeatable; a network like 10.0.0.0/8 too) whose "
+        "X-Forwarded-For names the client. From anyone else the header is ignored.",
+    ),
+]
+JobTimeout = Annotated[
+    float | None,
+    typer.Option(
+        min=1.0, help="Seconds a briefing job may run before it is stopped and fails [default: 900]."
+    ),
+]
+# Seconds uvicorn lets open responses finish after SIGTERM or Ctrl+C; event streams end at once.
+GRACEFUL_SHUTDOWN_S = 2
 
 
 def serve(
@@ -42,12 +71,14 @@ def serve(
     workers: Workers = 1,
     rate_limit: RateLimit = 10,
     max_body: MaxBody = 2 * 1024 * 1024,
+    allowed_host: AllowedHost = None,
+    trusted_proxy: TrustedProxy = None,
+    job_timeout: JobTimeout = None,
 ) -> None:
     """Serve the web app and JSON API (the token comes from $BRIEFWIRE_TOKEN)."""
-    import uvicorn
-
     from briefwire.llm import BackendConfig
     from briefwire.web import WebSettings, create_app
+    from briefwire.web.settings import LOCAL_HOSTS, WILDCARD_ADDRESSES
 
     config = BackendConfig.from_env(
         model_path=str(model) if model else None, llm_url=llm_url, llm_model=llm_model
@@ -61,24 +92,55 @@ def serve(
         workers=workers,
         rate_limit=rate_limit,
         max_body_bytes=max_body,
+        allowed_hosts=WebSettings.allowed_hosts_for(host, allowed_host or ()),
+        trusted_proxies=tuple(trusted_proxy or ()),
+        job_time_limit=job_timeout,
     )
     if not settings.token and host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(
             f"warning: serving on {host} without a token; set BRIEFWIRE_TOKEN to require one.", err=True
         )
+    if host in WILDCARD_ADDRESSES and settings.allowed_hosts == LOCAL_HOSTS:
+        typer.echo(
+            f"warning: serving on {host}, but only {', '.join(settings.allowed_hosts)} are accepted as "
+            "the Host; name this machine's address or name with --allowed-host.",
+            err=True,
+        )
     typer.echo(f"briefwire: archive {settings.db_path}; open http://{_shown(host)}:{port}/", err=True)
-    # Open event streams would otherwise hold a Ctrl+C shutdown until their jobs finish.
-    uvicorn.run(
-        create_app(settings),
+    run_server(create_app(settings), host=host, port=port)
+
+
+def run_server(app: FastAPI, host: str, port: int) -> None:
+    """Serve ``app`` until SIGTERM or Ctrl+C, then stop within a few seconds.
+
+    The signal ends the app's event streams and stops its running jobs (marked interrupted)
+    at once, instead of after uvicorn has waited for open responses to finish.
+    """
+    import uvicorn
+
+    service = app.state.service
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            # In a signal handler: hand the work (locks, database writes) to a thread.
+            threading.Thread(target=service.begin_shutdown, daemon=True).start()
+            super().handle_exit(sig, frame)
+
+    config = uvicorn.Config(
+        app,
         host=host,
         port=port,
         log_level=os.environ.get("BRIEFWIRE_LOG", "info"),
-        timeout_graceful_shutdown=5,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        # uvicorn would trust X-Forwarded-For from 127.0.0.1 by default: a local client could then
+        # claim any address and dodge the per-client limits. The app trusts --trusted-proxy only.
+        proxy_headers=False,
     )
+    Server(config).run()
 
 
 def _shown(host: str) -> str:
-    return "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
 
 
 def register(app: typer.Typer) -> None:

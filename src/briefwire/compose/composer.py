@@ -29,15 +29,17 @@ from briefwire.compose.repair import (
     flatten,
     plan_top_up,
 )
-from briefwire.compose.sections import SPECS, SectionSpec
+from briefwire.compose.sections import SPECS, HeadlineOut, SectionSpec
 from briefwire.errors import GenerationError
 from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
 from briefwire.llm.prompting import article_block, build_messages
 from briefwire.model import Article, BackgroundItem, DeepDive, Narrative, SectionStats
+from briefwire.text import title_headline
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
+TITLE_HEADLINE_NOTE = "headline: the article's own title (no model call, nothing added)"
 _REWRITE_FIELD_PREFIX = "narrative."
 
 CallLogger = Callable[[str, str, SectionStats], None]  # (section, prompt_hash, stats)
@@ -92,6 +94,7 @@ class Composer:
         top_ups: bool = True,
     ) -> None:
         self.backend = backend
+        self.article = article
         self.layout = layout
         self.top_ups = top_ups
         self.prefix = article_block(article, background)
@@ -163,6 +166,14 @@ class Composer:
             s for path, sents in flatten(spec, output).items() if path not in UNCHECKED_FIELDS for s in sents
         )
         return output
+
+    def skip_spec(self, name: str, note: str) -> None:
+        """A section filled without a model call: reported like the others, at no cost."""
+        self.progress.section_started(name)
+        stats = SectionStats(name=name, attempts=0)
+        self.stats.append(stats)
+        self.progress.section_done(name, stats)
+        self.notes.append(note)
 
     def _call(
         self, name: str, messages: list[Message], params: GenerationParams, schema: dict, stats: SectionStats
@@ -253,8 +264,15 @@ def compose(
     """Run the specs for the requested sections, in template order."""
     results: dict[str, BaseModel] = {}
     for spec in SPECS:
-        if spec.section in sections:
-            results[spec.name] = composer.run_spec(spec)
+        if spec.section not in sections:
+            continue
+        # The article's own title is the most faithful headline there is: no call, nothing added.
+        title = title_headline(composer.article.title) if spec.name == "headline" else None
+        if title:
+            results[spec.name] = HeadlineOut.model_construct(headline=title)
+            composer.skip_spec(spec.name, TITLE_HEADLINE_NOTE)
+            continue
+        results[spec.name] = composer.run_spec(spec)
     headline = results["headline"].headline if "headline" in results else None  # type: ignore[attr-defined]
     key_points = list(results["key_points"].key_points) if "key_points" in results else []  # type: ignore[attr-defined]
     narrative = Narrative(**results["narrative"].model_dump()) if "narrative" in results else None

@@ -8,11 +8,12 @@ tell the user exactly what is wrong.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from briefwire.text import plain_quotes, split_sentences
+from briefwire.text import english_words, plain_quotes, split_sentences
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STOP = frozenset(
@@ -24,6 +25,7 @@ _STOP = frozenset(
         "just so if"
     ).split()
 )
+_LETTERS = re.compile(r"[A-Za-z]+")
 _TERMINAL = re.compile(r"[.!?][”’\")\]]*$")
 # A sentence that "ends" on one of these was cut: the schema forced punctuation mid-phrase.
 _DANGLING = frozenset(
@@ -36,8 +38,11 @@ NEAR_DUPLICATE_JACCARD = 0.7
 # (this share of its words in one run), or a long run of any longer sentence.
 COPY_SHARE = 0.8
 COPY_RUN_WORDS = 20
-# At most this share of the narrative's 5-word sequences may appear in the source.
-MAX_NARRATIVE_5GRAM_OVERLAP = 0.45
+# At most this share of the narrative's 5-word sequences may appear in the source: close
+# paraphrase and the article's own wording are welcome, a stitched copy of it is not.
+MAX_NARRATIVE_5GRAM_OVERLAP = 0.6
+# How close (difflib ratio) an unknown word must be to an article word to count as its misspelling.
+TYPO_SIMILARITY = 0.8
 
 
 def words(text: str) -> list[str]:
@@ -96,6 +101,7 @@ class SourceText:
 
     sentences: tuple[tuple[str, ...], ...]
     fivegrams: frozenset[tuple[str, ...]]
+    vocabulary: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, text: str) -> SourceText:
@@ -103,7 +109,21 @@ class SourceText:
         grams: set[tuple[str, ...]] = set()
         for s in sents:
             grams |= _ngrams(s, 5)
-        return cls(sents, frozenset(grams))
+        return cls(sents, frozenset(grams), frozenset(w for s in sents for w in s))
+
+    def misspelt(self, sentence: str) -> str | None:
+        """A word that is neither the article's nor English but is close to an article word: a
+        misspelt name ("Antwr" for "Antwerp"). Words merely unknown to the list are left alone."""
+        for word in _LETTERS.findall(plain_quotes(sentence)):
+            low = word.lower()
+            if len(low) < 4 or low in self.vocabulary or low in english_words():
+                continue
+            # Another form of an article word ("quay" for "quays") is no misspelling.
+            if any(w.startswith(low) or low.startswith(w) for w in self.vocabulary if len(w) >= 4):
+                continue
+            if difflib.get_close_matches(low, self.vocabulary, n=1, cutoff=TYPO_SIMILARITY):
+                return word
+        return None
 
     def copied_sentence(self, sentence: str) -> bool:
         toks = words(sentence)
@@ -123,7 +143,7 @@ class SourceText:
 @dataclass(frozen=True)
 class Problem:
     path: str  # "narrative.paragraphs[1]"
-    kind: str  # cut_off | duplicate | copy | overlap
+    kind: str  # cut_off | duplicate | copy | overlap | typo
     sentence: str  # the offending sentence ("" for whole-section problems)
 
     def __str__(self) -> str:
@@ -132,6 +152,7 @@ class Problem:
             "duplicate": "repeats an earlier sentence",
             "copy": "copies a source sentence",
             "overlap": "copies too much of the source",
+            "typo": "misspells a word",
         }[self.kind]
         return f"{self.path}: {what}" + (f": {self.sentence[:60]!r}" if self.sentence else "")
 
@@ -160,6 +181,8 @@ def problems_in(
                 found.append(Problem(path, "duplicate", sent))
             if source is not None and path in rewrite and source.copied_sentence(sent):
                 found.append(Problem(path, "copy", sent))
+            if source is not None and source.misspelt(sent):
+                found.append(Problem(path, "typo", sent))
             seen.append(sent)
     if source is not None and rewrite:
         rewritten = [(path, s) for path in rewrite for s in fields.get(path, [])]

@@ -31,13 +31,20 @@ def sentence(min_len: int, max_len: int) -> type[str]:
     ]
 
 
+# A full stop followed by a space inside one sentence: after an initialism ("U.S. President")
+# or a title ("Dr. Okafor"). Without these the model, barred from ". ", wrote "U.S.President".
+_ABBREVIATION = r"(?:[A-Z]\.)+[A-Z]\. |(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Gov|Sen|Rep|No)\. "
+
+
 def one_sentence(min_len: int, max_len: int) -> type[str]:
     """Like ``sentence`` but with no sentence break inside: a full stop must touch a letter or digit
-    ("U.S", "2.5"), so the model cannot pack several sentences into one key point."""
+    ("U.S", "2.5") or end an abbreviation, so the model cannot pack several sentences into one key
+    point."""
     inner = f"[{_CHARS}]"
+    unit = rf"{inner}|\.[A-Za-z0-9]|{_ABBREVIATION}"
     return Annotated[  # type: ignore[return-value]
         str,
-        StringConstraints(pattern=rf"^[A-Z0-9“‘](?:{inner}|\.[A-Za-z0-9]){{{min_len},{max_len}}}[.!?]$"),
+        StringConstraints(pattern=rf"^[A-Z0-9“‘](?:{unit}){{{min_len},{max_len}}}[.!?]$"),
     ]
 
 
@@ -153,8 +160,11 @@ SPECS: tuple[SectionSpec, ...] = (
     _spec(
         "headline",
         "headline",
-        "Write a factual news headline for the article in at most 12 words, in your own words, "
-        "with no final full stop. Answer as JSON.",
+        # Only for articles without a title (compose() uses the title otherwise): the lead is where
+        # a news story states its main fact, and a headline must add nothing to it.
+        "Write a factual news headline of at most 12 words that states the main fact of the "
+        "article's first paragraph, using only facts stated there, with no final full stop. "
+        "Answer as JSON.",
         HeadlineOut,
         48,
         _LISTS,
@@ -172,11 +182,15 @@ SPECS: tuple[SectionSpec, ...] = (
     _spec(
         "narrative",
         "narrative",
-        "Retell this story for a general reader as 3 or 4 short paragraphs of 2 to 4 sentences, as if "
-        "explaining it to a friend: plain everyday words, short sentences, and your own order. Do not copy "
-        "sentences or long phrases from the article, and do not restate the sentences already in the "
-        "briefing. Then give a one-sentence key takeaway that says what the story means, not another fact "
-        f"from it. {_NO_INVENTION} Answer as JSON.",
+        # Free paraphrase in "your own order" is where a small model swaps roles and invents
+        # links; close paraphrase in the article's order keeps each fact attached to its actor.
+        "Retell this story for a general reader as 3 or 4 short paragraphs of 2 to 4 sentences, in plain "
+        "everyday words and in the article's order. Keep every fact as the article states it: the same "
+        "people doing the same things, the same numbers, the same speakers. Add no cause, link, motive "
+        "or comment that the article does not state. You may reuse the article's words, but do not copy "
+        "whole sentences, and do not restate the sentences already in the briefing. Then give a "
+        "one-sentence key takeaway that says what the story means for a reader, using only facts from "
+        f"the article. {_NO_INVENTION} Answer as JSON.",
         NarrativeOut,
         700,
         _PROSE,

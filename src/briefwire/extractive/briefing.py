@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import time
 
 from briefwire.errors import ConfigError, InputError
 from briefwire.extractive.annotate import annotate, load_word_lists
 from briefwire.extractive.ranking import score_sentences, select_ranked
 from briefwire.model import Article, Briefing, Claim, Evidence, GroundingSummary, RunStats, Source
-from briefwire.text import normalize_space, split_sentences
+from briefwire.text import normalize_space, shorten_headline, split_sentences, title_headline
 
 MIN_POINTS, MAX_POINTS = 3, 5
-HEADLINE_CHARS = 100
 
 OMITTED_NOTE = (
     "Extractive engine: key points are verbatim sentences of the article, chosen without a "
@@ -63,8 +61,8 @@ def extractive_briefing(article: Article, *, n_points: int = 4) -> Briefing:
         for n, i in enumerate(chosen)
     ]
     notes = [OMITTED_NOTE]
-    if title:
-        headline = title
+    headline = title_headline(title)
+    if headline:
         notes.append(TITLE_NOTE)
     else:
         headline, shortened = shorten_headline(sentences[0])
@@ -99,15 +97,3 @@ def extractive_briefing(article: Article, *, n_points: int = 4) -> Briefing:
         # The names pipeline.brief looks a stored extractive briefing up by.
         run=RunStats(backend="none", model="extractive", total_seconds=time.perf_counter() - started),
     )
-
-
-def shorten_headline(sentence: str, limit: int = HEADLINE_CHARS) -> tuple[str, bool]:
-    """``sentence`` cut to at most ``limit`` characters, at a clause break if there is a late enough one."""
-    if len(sentence) <= limit:
-        return sentence, False
-    head = sentence[:limit]
-    clause = max(head.rfind(", "), head.rfind(" - "), head.rfind(" – "), head.rfind(": "), head.rfind("; "))
-    if clause >= limit // 2:
-        return head[:clause].rstrip(), True
-    cut = head.rsplit(" ", 1)[0] if " " in head else head
-    return re.sub(r"[\s,;:–-]+$", "", cut) + "…", True

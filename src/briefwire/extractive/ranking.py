@@ -17,7 +17,9 @@ topics in cross-validation, so the model is centrality alone.
 
 Tokens, stems and term ids come from one regex call and cached dictionary lookups;
 the graph is a few dozen numpy calls on an n x n matrix for n sentences. A fraction
-of a millisecond for a typical article.
+of a millisecond for a typical article. A very long text (past Weights.max_graph_sentences)
+is ranked on the sentences most linked to the rest, found from the tokens without the graph,
+so that its cost stays linear in its length.
 """
 
 from __future__ import annotations
@@ -58,6 +60,10 @@ class Weights:
     # Above this cosine (content-word counts) two sentences are treated as saying the same thing.
     duplicate_cosine: float = 0.6
     min_words: int = 6
+    # The graph has n^2 edges: past this many sentences (a long read has ~300; 100 KB of text
+    # ~800) only the sentences most linked to the rest (linked_sentences) enter it, so that
+    # time and memory grow linearly with the text. Articles up to it are ranked as before.
+    max_graph_sentences: int = 400
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -146,13 +152,10 @@ def _add_terms(words: set[str]) -> None:
         _TERM_IDS[word] = _STOP if word in stops else _STEM_IDS.setdefault(_stem(word), len(_STEM_IDS))
 
 
-def term_counts(sentences: list[str]) -> np.ndarray:
-    """Term x sentence matrix of content-word counts (stemmed, stop words left out).
+def _term_ids(sentences: list[str]) -> list[int]:
+    """The term id of each token of ``sentences`` (_STOP for a stop word), _BREAK between sentences.
 
-    One regex call tokenises the whole article, sentence breaks included, and one plain
-    Python pass turns the tokens into flat matrix indexes (a term's row is its rank of
-    first appearance). At this size each numpy call costs more than its arithmetic
-    (np.unique alone costs as much as this whole function), so numpy only counts.
+    One regex call tokenises the whole article, sentence breaks included.
     """
     text = "\n".join(sentences)
     if text.count("\n") != len(sentences) - 1:  # callers other than split_sentences may leave some
@@ -169,17 +172,51 @@ def term_counts(sentences: list[str]) -> np.ndarray:
         if None in ids:  # words seen for the first time: set operations find them, no Python loop
             _add_terms(set(tokens).difference(_TERM_IDS))
             ids = list(map(_TERM_IDS.__getitem__, tokens))
+    return ids
+
+
+def term_counts(sentences: list[str]) -> np.ndarray:
+    """Term x sentence matrix of content-word counts (stemmed, stop words left out).
+
+    One plain Python pass turns the tokens into flat matrix indexes (a term's row is its
+    rank of first appearance). At this size each numpy call costs more than its arithmetic
+    (np.unique alone costs as much as this whole function), so numpy only counts.
+    """
     n = len(sentences)
     rows: dict[int, int] = {}
     flat: list[int] = []
     sentence = 0
-    for term in ids:
+    for term in _term_ids(sentences):
         if term >= 0:
             flat.append(rows.setdefault(term, len(rows)) * n + sentence)
         elif term == _BREAK:
             sentence += 1
     v = max(len(rows), 1)
     return np.bincount(flat, minlength=v * n).reshape(v, n).astype(float)
+
+
+def linked_sentences(sentences: list[str], limit: int) -> list[int]:
+    """Indexes of the ``limit`` sentences most linked to the rest of the text, in source order.
+
+    A sentence's link is its TextRank degree: the content-word tokens it shares with all
+    other sentences, sum_j |S_i ∩ S_j| = sum_t c_it (total_t - c_it), over its log-length
+    plus the mean log-length (TextRank's denominator, with the other sentence's length
+    averaged). That takes a few numpy passes over the tokens rather than the n x n graph.
+    """
+    ids = np.asarray(_term_ids(sentences), dtype=np.int64)
+    n = len(sentences)
+    sentence_of = np.cumsum(ids == _BREAK)
+    content = ids >= 0
+    terms, owners = ids[content], sentence_of[content]
+    if not len(terms):
+        return list(range(min(limit, n)))
+    totals = np.bincount(terms)
+    pairs, repeats = np.unique(terms * n + owners, return_counts=True)
+    self_overlap = np.bincount(pairs % n, weights=repeats.astype(float) ** 2, minlength=n)
+    degree = np.bincount(owners, weights=totals[terms].astype(float), minlength=n) - self_overlap
+    logs = np.log(np.maximum(np.bincount(owners, minlength=n), 1.0))
+    link = degree / np.maximum(logs + logs.mean(), 1.0)
+    return sorted(np.argsort(-link, kind="stable")[:limit].tolist())
 
 
 # Multiply-adds per matrix product. Above roughly 200,000 (measured with numpy's OpenBLAS
@@ -257,24 +294,33 @@ def textrank(counts: np.ndarray, damping: float = DEFAULT_WEIGHTS.damping) -> tu
 
 @dataclass
 class Ranking:
-    """Sentence scores for one article, and what the eligibility and duplicate checks need."""
+    """Sentence scores for one article, and what the eligibility and duplicate checks need.
+
+    ``scores``, ``overlap`` and ``self_overlap`` are indexed by position in ``candidates``, the
+    sentences that entered the graph (all of them, unless the article is very long).
+    """
 
     sentences: list[str]
+    candidates: list[int]
     scores: np.ndarray
-    overlap: np.ndarray  # shared content-word tokens of two sentences (its diagonal is not used)
-    self_overlap: list[float]  # a sentence's overlap with itself: the squared norm of its counts
+    overlap: np.ndarray  # shared content-word tokens of two candidates (its diagonal is not used)
+    self_overlap: list[float]  # a candidate's overlap with itself: the squared norm of its counts
 
     def cosine(self, i: int, others: list[int]) -> float:
-        """The highest cosine similarity between sentence ``i`` and ``others`` (content-word counts)."""
+        """The highest cosine similarity between candidate ``i`` and ``others`` (content-word counts)."""
         # Scalar Python on a handful of pairs: cheaper than any numpy call.
         squares = self.self_overlap
         return max(float(self.overlap[i, j]) / (math.sqrt(squares[i] * squares[j]) or 1.0) for j in others)
 
 
 def score_sentences(sentences: list[str], weights: Weights = DEFAULT_WEIGHTS) -> Ranking:
-    counts = term_counts(sentences)
+    if len(sentences) > weights.max_graph_sentences:
+        candidates = linked_sentences(sentences, weights.max_graph_sentences)
+    else:
+        candidates = list(range(len(sentences)))
+    counts = term_counts([sentences[i] for i in candidates])
     scores, overlap = textrank(counts, weights.damping)
-    return Ranking(sentences, scores, overlap, (counts * counts).sum(axis=0).tolist())
+    return Ranking(sentences, candidates, scores, overlap, (counts * counts).sum(axis=0).tolist())
 
 
 def select_sentences(sentences: list[str], n: int, *, weights: Weights = DEFAULT_WEIGHTS) -> list[int]:
@@ -294,20 +340,21 @@ def select_ranked(ranking: Ranking, n: int, weights: Weights = DEFAULT_WEIGHTS) 
     Eligibility is checked lazily, in order of centrality: usually only a handful of
     sentences are ever looked at.
     """
-    sentences = ranking.sentences
+    sentences, candidates = ranking.sentences, ranking.candidates
     inside = inside_quotes(sentences)
-    chosen: list[int] = []
-    fallback: list[int] = []  # ineligible sentences, most central first
+    chosen: list[int] = []  # positions in candidates, like fallback
+    fallback: list[int] = []  # ineligible candidates, most central first
     scores = ranking.scores.tolist()
     # Python's sort is stable, so ties go to the earlier sentence.
     order = sorted(range(len(scores)), key=lambda i: -scores[i])
     for pool in (order, fallback):
         for i in pool:
             if len(chosen) == n:
-                return sorted(chosen)
-            if pool is order and not _is_eligible(sentences[i], inside[i], weights.min_words):
+                break
+            s = candidates[i]
+            if pool is order and not _is_eligible(sentences[s], inside[s], weights.min_words):
                 fallback.append(i)
                 continue
             if not chosen or ranking.cosine(i, chosen) < weights.duplicate_cosine:
                 chosen.append(i)
-    return sorted(chosen)
+    return sorted(candidates[i] for i in chosen)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from briefwire.ground.checker import Checker
 from briefwire.ground.judge import REVISE_PARAMS, REVISE_SCHEMA, parse_revision, revise_instruction
+from briefwire.ground.relations import looks_ahead
 from briefwire.llm.base import Backend, LLMError
 from briefwire.model import Article, Briefing, Claim
 from briefwire.text import split_sentences
@@ -20,7 +21,10 @@ Field = tuple  # ("headline",) | ("key_points", i) | ("narrative", "paragraphs",
 
 DEEP_DIVE_LISTS = ("context", "resolutions", "practical_steps", "trends", "pros", "cons", "recommendations")
 # Subsections that give the model's analysis rather than report the article: they may hold opinions.
-ANALYTIC = {"resolutions", "practical_steps", "trends", "pros", "cons", "recommendations", "key_takeaway"}
+ANALYTIC = {"resolutions", "practical_steps", "trends", "pros", "cons", "recommendations"}
+# The takeaway says what the story means: an opinion only where it looks ahead or judges
+# ("will", "should"); a cause, an attribution or an event in it is checked as a fact.
+JUDGEMENT_FIELDS = {"key_takeaway"}
 FAILING = {"unsupported", "contradicted"}
 MAX_REVISIONS = 2
 
@@ -59,7 +63,8 @@ def units_of(b: Briefing) -> list[Unit]:
     units = []
     for field, text in _fields(b):
         analytic = any(p in ANALYTIC for p in field if isinstance(p, str))
-        units += [Unit(field, s, analytic) for s in split_sentences(text)]
+        judgement = any(p in JUDGEMENT_FIELDS for p in field if isinstance(p, str))
+        units += [Unit(field, s, analytic or (judgement and looks_ahead(s))) for s in split_sentences(text)]
     return units
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from briefwire.ground.checks import Assessment, assess
+from briefwire.ground.combine import Signals, shipped
 from briefwire.ground.index import SourceIndex
-from briefwire.ground.judge import judge_instruction, safe_yes_probability
+from briefwire.ground.judge import focused_instruction, safe_yes_probability
+from briefwire.ground.relations import lead_coverage
 from briefwire.ground.scoring import Verdict, decide, judge_decides
 from briefwire.llm.base import Backend, Message
 from briefwire.llm.prompting import article_block, build_messages
@@ -16,6 +18,7 @@ from briefwire.text import split_sentences
 # Citation markers such as "[A1]" point at archive items; they are not part of the statement.
 _CITATION = re.compile(r"\s*\[(?:A?\d+)(?:,\s*A?\d+)*\]")
 _SEVERAL = re.compile(r"[.!?][\"')\]]*\s+\S|\n")
+TITLE_REASON = "the article's own title"
 NEUTRAL = 0.5  # the judge's P(yes) assumed for a claim it was not asked about
 # Worst label wins when a multi-sentence claim is checked sentence by sentence.
 SEVERITY = {"supported": 0, "opinion": 1, "unsupported": 2, "contradicted": 3}
@@ -41,21 +44,47 @@ class Checker:
     def messages(self, instruction: str) -> list[Message]:
         return build_messages(self.prefix, instruction)
 
-    def assess_sentence(self, sentence: str, *, analytic: bool = False) -> tuple[Verdict, Assessment]:
-        sentence = _CITATION.sub("", sentence)
-        a = assess(self.index, self.index.analyse_claim(sentence))
+    def signals(self, sentence: str, *, headline: bool = False) -> Signals:
+        """What the fast checks find in one sentence (no model call)."""
+        facts = self.index.analyse_claim(_CITATION.sub("", sentence))
+        a = assess(self.index, facts)
+        lead = lead_coverage(self.index, facts) if headline else 1.0
+        return Signals(a, headline=headline, lead_coverage=lead)
+
+    def judge_messages(self, sentence: str, s: Signals) -> list[Message]:
+        """The judge's question, pointed at the evidence the checks aligned (the title and lead
+        for a headline), after the cached article."""
+        if s.headline:
+            lead = [x.text for x in self.index.sentences if x.source == "article"][:3]
+            evidence = [t for t in (self.index.article.title, *lead) if t]
+        else:
+            evidence = [self.index.sentences[j].text for j in s.assessment.evidence]
+        return self.messages(focused_instruction(_CITATION.sub("", sentence), evidence))
+
+    def judge(self, sentence: str, s: Signals) -> float | None:
+        """The judge's P(yes); None when the backend fails."""
+        assert self.backend is not None
+        self.judge_calls += 1
+        return safe_yes_probability(self.backend, self.judge_messages(sentence, s))
+
+    def assess_sentence(
+        self, sentence: str, *, analytic: bool = False, headline: bool = False
+    ) -> tuple[Verdict, Assessment]:
+        s = self.signals(sentence, headline=headline)
+        a = s.assessment
+        weights = shipped(judged=self.backend is not None)
         # An analytic sentence that states no fact is an opinion unless its words are the source's;
         # a model's "yes" to a plausible opinion is no evidence, so the judge is not asked.
         if self.backend is None or (analytic and a.facts == 0):
-            return decide(a, analytic=analytic), a
-        if not judge_decides(a, analytic=analytic):
+            return decide(s, weights, analytic=analytic), a
+        if not judge_decides(s, weights, analytic=analytic):
             # Whatever the judge said, the label would stand: skip the call, score as if undecided.
-            return decide(a, NEUTRAL, analytic=analytic), a
-        self.judge_calls += 1
-        p_yes = safe_yes_probability(self.backend, self.messages(judge_instruction(sentence)))
-        verdict = decide(a, p_yes, analytic=analytic)
-        if p_yes is not None:
-            verdict.reasons.append(f"judge P(yes)={p_yes:.2f}")
+            s.p_yes = NEUTRAL
+            return decide(s, weights, analytic=analytic), a
+        s.p_yes = self.judge(sentence, s)
+        verdict = decide(s, weights, analytic=analytic)
+        if s.p_yes is not None:
+            verdict.reasons.append(f"judge P(yes)={s.p_yes:.2f}")
         return verdict, a
 
     def evidence_of(self, a: Assessment) -> list[Evidence]:
@@ -74,7 +103,12 @@ class Checker:
         # Most claims are one sentence; the sentencizer runs only when there may be more.
         sentences = split_sentences(text) if _SEVERAL.search(text.strip()) else []
         sentences = sentences or [text.strip()]
-        results = [self.assess_sentence(s, analytic=analytic) for s in sentences]
+        headline = section == "headline"
+        if headline and _same_words(text, self.index.article.title):
+            return Claim(
+                section=section, text=text.strip(), label="supported", score=1.0, reasons=[TITLE_REASON]
+            ), []
+        results = [self.assess_sentence(s, analytic=analytic, headline=headline) for s in sentences]
         verdict = max((v for v, _ in results), key=lambda v: SEVERITY[v.label])
         evidence: list[Evidence] = []
         reasons: list[str] = []
@@ -90,3 +124,9 @@ class Checker:
             reasons=reasons,
         )
         return claim, [a for _, a in results]
+
+
+def _same_words(text: str, title: str | None) -> bool:
+    """True when ``text`` is the title, or the start of it (a shortened title), word for word."""
+    words = re.findall(r"\w+", text.lower())
+    return bool(title and words) and re.findall(r"\w+", title.lower())[: len(words)] == words

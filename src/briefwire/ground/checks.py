@@ -14,6 +14,7 @@ import numpy as np
 from briefwire.ground import lexicon as lx
 from briefwire.ground.index import STOP, Name, SourceIndex, TextFacts
 from briefwire.ground.normalize import Quantity, comparable, same_quantity, word_key
+from briefwire.ground.relations import misattributions, unsupported_links
 
 # An extra evidence sentence must cover at least this share of the claim's (IDF-weighted) words.
 MIN_GAIN = 0.12
@@ -126,7 +127,7 @@ def _by_quantity(index: SourceIndex, claim: TextFacts) -> list[int]:
     return []
 
 
-def _window(index: SourceIndex, evidence: list[int]) -> set[int]:
+def window(index: SourceIndex, evidence: list[int]) -> set[int]:
     out = set(evidence)
     for j in evidence:
         src = index.sentences[j].source
@@ -169,7 +170,7 @@ def check_names(index: SourceIndex, claim: TextFacts, evidence: list[int], a: As
     # Other evidence sentences and the window count only when the best sentence has no name of its
     # own standing where the claim puts this one (else a swapped-in name would recruit its own
     # "evidence" sentence).
-    near_grams = set().union(*(index.grams[j] for j in _window(index, evidence))) if evidence else set()
+    near_grams = set().union(*(index.grams[j] for j in window(index, evidence))) if evidence else set()
     claim_grams = claim.grams()
     rivals = [m for m in best.names if not _name_in(m, best, claim_grams, index.all_grams)] if best else []
 
@@ -213,7 +214,7 @@ def _what(q: Quantity) -> str:
 
 def check_quantities(index: SourceIndex, claim: TextFacts, evidence: list[int], a: Assessment) -> None:
     ev = [q for j in evidence for q in index.sentences[j].facts.quantities]
-    window = [q for j in _window(index, evidence) for q in index.sentences[j].facts.quantities]
+    nearby = [q for j in window(index, evidence) for q in index.sentences[j].facts.quantities]
     # Pair claim values with evidence values one to one, so "in 2003 ... in 2003" does not pass
     # for "in 2003 ... in 2001"; what the evidence has left over may contradict the rest.
     free = list(ev)
@@ -232,7 +233,7 @@ def check_quantities(index: SourceIndex, claim: TextFacts, evidence: list[int], 
         if rival is not None:
             free.remove(rival)
             a.findings.append(Finding(f"{what}_conflict", f"{what} {q.text} conflicts with {rival.text}"))
-        elif any(same_quantity(q, e) for e in ev + window):
+        elif any(same_quantity(q, e) for e in ev + nearby):
             continue  # a repeated mention, or a date carried over from the sentence before
         elif any(same_quantity(q, e) for e in index.quantities):
             a.findings.append(Finding(f"{what}_elsewhere", f"{what} {q.text} not in evidence"))
@@ -346,6 +347,11 @@ def assess(index: SourceIndex, claim: TextFacts) -> Assessment:
         for finding in checks:
             if finding:
                 a.findings.append(finding)
+    nearby = sorted(window(index, evidence))
+    for kind, cue in unsupported_links(claim, [index.sentences[j].facts for j in nearby]):
+        a.findings.append(Finding("link", f"'{cue}' asserts a {kind} the evidence does not state"))
+    for reason in misattributions(index, claim, nearby):
+        a.findings.append(Finding("attribution", reason))
     if _spliced(index, claim, al):
         s1, s2 = index.sentences[evidence[0]], index.sentences[evidence[1]]
         a.findings.append(Finding("splice", f"joins distant sentences {s1.sentence_id} and {s2.sentence_id}"))

@@ -78,7 +78,8 @@ class FactualityReport:
 
 
 def read_jsonl(path: Path | str) -> list[dict]:
-    """Rows of {"document", "claim", "label": 1|0}; "-" reads stdin."""
+    """Rows of {"document", "claim", "label": 1|0}, optionally "title", "section" ("headline" is
+    checked against title and lead), "analytic", "type" and "split"; "-" reads stdin."""
     import sys
 
     try:
@@ -126,10 +127,14 @@ def predict(
     index_seconds, judge_calls = 0.0, 0
     for document, members in groups.items():
         t0 = time.perf_counter()
-        checker = Checker(SourceIndex(Article(text=document)), backend=backend, llm_judge=llm_judge)
+        article = Article(title=rows[members[0]].get("title"), text=document)
+        checker = Checker(SourceIndex(article), backend=backend, llm_judge=llm_judge)
         index_seconds += time.perf_counter() - t0
         for i in members:
-            claim, _ = checker.check(rows[i]["claim"], f"claims[{i}]")
+            # Optional fields of the real-claims set: which part of a briefing the sentence was.
+            section = rows[i].get("section") or f"claims[{i}]"
+            analytic = bool(rows[i].get("analytic", False))
+            claim, _ = checker.check(rows[i]["claim"], section, analytic=analytic)
             out[i] = Prediction(rows[i], claim.label, claim.score, claim.reasons)
         judge_calls += checker.judge_calls
     return [p for p in out if p is not None], index_seconds, judge_calls

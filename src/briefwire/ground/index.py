@@ -281,6 +281,7 @@ class SourceIndex:
         ]
         title = plain_quotes(article.title or "")
         title_facts = analyse(title, nlp.tokenizer(title), self.gazetteer) if title else None
+        self.title_keys = title_facts.keyset if title_facts else set()
         self.grams = [s.facts.grams() for s in self.sentences]
         self.all_grams: set[str] = set().union(*self.grams, title_facts.grams() if title_facts else set())
         self.acronyms = _acronyms([s.facts for s in self.sentences])

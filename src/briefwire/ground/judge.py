@@ -16,6 +16,16 @@ JUDGE_INSTRUCTION = (
     "Is this statement supported by the article? Answer yes or no."
 )
 
+# The judge pointed at the sentences the checks aligned, and asked about what small models get
+# wrong between true facts: who did what, the figures, and the links between events.
+FOCUSED_INSTRUCTION = (
+    "These sentences of the article above are the closest to a statement:\n"
+    "{evidence}\n"
+    'Statement: "{claim}"\n'
+    "Does the article say exactly this: the same people doing the same things, the same numbers, "
+    "and the same causes and links between events? Answer yes or no."
+)
+
 REVISE_INSTRUCTION = (
     "This sentence is not supported by the article:\n"
     '"{sentence}"\n'
@@ -34,6 +44,11 @@ REVISE_PARAMS = GenerationParams(max_tokens=120, temperature=0.2, seed=7)
 
 def judge_instruction(claim: str) -> str:
     return JUDGE_INSTRUCTION.format(claim=claim.replace('"', "'"))
+
+
+def focused_instruction(claim: str, evidence: list[str]) -> str:
+    quoted = "\n".join(f'- "{text}"' for text in evidence) or "(none)"
+    return FOCUSED_INSTRUCTION.format(claim=claim.replace('"', "'"), evidence=quoted)
 
 
 def revise_instruction(sentence: str, evidence: list[str]) -> str:

@@ -76,12 +76,87 @@ romania: romania, romanian
 serbia: serbia, serbian
 finland: finland, finnish
 """
-ALIASES: dict[str, str] = {
-    variant.strip(): "§" + canon.strip()
-    for line in _ALIASES.strip().splitlines()
-    for canon, variants in [line.split(":")]
-    for variant in variants.split(",")
-}
+# Capitals, so that "the German capital" is Berlin: each is also "<any variant of the country>
+# capital" ("the French capital", "the UK capital").
+_CAPITALS = """
+united_kingdom: london
+united_states: washington
+russia: moscow
+china: beijing
+france: paris
+germany: berlin
+japan: tokyo
+india: new delhi, delhi
+italy: rome
+spain: madrid
+ireland: dublin
+scotland: edinburgh
+wales: cardiff
+australia: canberra
+new_zealand: wellington
+canada: ottawa
+mexico: mexico city
+brazil: brasilia
+argentina: buenos aires
+iran: tehran
+iraq: baghdad
+syria: damascus
+lebanon: beirut
+egypt: cairo
+saudi_arabia: riyadh
+turkey: ankara
+ukraine: kiev, kyiv
+poland: warsaw
+netherlands: amsterdam
+belgium: brussels
+switzerland: bern
+sweden: stockholm
+norway: oslo
+denmark: copenhagen
+greece: athens
+portugal: lisbon
+austria: vienna
+south_korea: seoul
+north_korea: pyongyang
+pakistan: islamabad
+afghanistan: kabul
+nigeria: abuja
+kenya: nairobi
+zimbabwe: harare
+indonesia: jakarta
+thailand: bangkok
+vietnam: hanoi
+philippines: manila
+malaysia: kuala lumpur
+taiwan: taipei
+cuba: havana
+venezuela: caracas
+colombia: bogota
+chile: santiago
+libya: tripoli
+sudan: khartoum
+hungary: budapest
+czech_republic: prague
+romania: bucharest
+serbia: belgrade
+finland: helsinki
+"""
+
+
+def _alias_table() -> dict[str, str]:
+    variants_of = {}
+    for line in _ALIASES.strip().splitlines():
+        canon, variants = line.split(":")
+        variants_of[canon.strip()] = [v.strip() for v in variants.split(",")]
+    table = {v: "§" + canon for canon, variants in variants_of.items() for v in variants}
+    for line in _CAPITALS.strip().splitlines():
+        country, cities = (part.strip() for part in line.split(":"))
+        for name in [c.strip() for c in cities.split(",")] + [f"{v} capital" for v in variants_of[country]]:
+            table[name] = f"§capital_{country}"
+    return table
+
+
+ALIASES: dict[str, str] = _alias_table()
 # Short upper-case variants that are also English words ("US" vs "us") only count in capitals.
 CASE_SENSITIVE = {"us", "un", "eu", "uk", "prc"}
 MAX_ALIAS_WORDS = max(len(v.split()) for v in ALIASES)
@@ -226,3 +301,47 @@ for _line in _ANTONYMS.strip().splitlines():
     for _other in _opposites.split(","):
         ANTONYMS.setdefault(_word.strip(), set()).add(_other.strip())
         ANTONYMS.setdefault(_other.strip(), set()).add(_word.strip())
+
+# Discourse links a sentence can assert between two facts. A briefing that writes "prompting" or
+# "despite" claims a relation; the evidence must state one of the same kind ("in light of this
+# opposition" where the article says "despite it"). Plain "but", "while" and "as" join facts
+# more often than they assert a relation, so they are left out.
+LINKS = {
+    "cause": (
+        "because", "because of", "due to", "owing to", "as a result", "as a result of", "resulting in",
+        "result of", "led to", "leading to", "lead to", "leads to", "prompting", "prompted", "prompt",
+        "caused", "causing", "causes", "thanks to", "in response to", "in light of", "therefore",
+        "thus", "hence", "so that", "driven by", "fuelled by", "fueled by", "sparked", "sparking",
+        "triggered", "triggering", "which means", "meaning that", "reason", "reasons", "blamed",
+        "attributed to", "on the back of", "amid", "boosted by", "hit by", "helped by",
+    ),
+    # A trailing clause that tells the reader what a fact means (", highlighting the need for ...")
+    # is the small model's favourite invention; the article must draw the same conclusion.
+    "comment": (
+        "highlighting", "highlights", "underscoring", "underscores", "indicating", "indicates",
+        "signalling", "signaling", "signals", "reflecting", "reflects", "demonstrating",
+        "demonstrates", "showcasing", "showcases", "emphasising", "emphasizing", "illustrating",
+        "illustrates", "making it", "a reminder", "a testament", "raising concerns", "raising questions",
+        "paving the way", "setting the stage", "marking a", "underlining", "showing that", "shows that",
+        "suggesting that", "suggests that", "which means", "meaning",
+    ),
+    "contrast": (
+        "despite", "in spite of", "although", "even though", "however", "whereas", "nevertheless",
+        "nonetheless", "rather than",
+    ),
+}  # fmt: skip
+# Modal and normative words: a sentence built on one looks ahead or judges, which is what an
+# "opinion" label is for; anything else in a takeaway states a fact and is checked as one.
+FORWARD_LOOKING = {
+    "will", "would", "could", "may", "might", "should", "must", "shall", "can", "need", "needs",
+    "likely", "unlikely", "possible", "possibly", "perhaps", "probably", "expected", "expect",
+    "future", "remains", "remain", "important", "crucial", "essential", "vital", "key", "ought",
+}  # fmt: skip
+# Verbs that attribute a statement to a speaker: "X said" must have X say it in the source.
+SPEECH = {
+    "say", "said", "says", "saying", "told", "tells", "tell", "announced", "announces", "claimed",
+    "claims", "stated", "states", "argued", "argues", "warned", "warns", "added", "insisted",
+    "insists", "admitted", "admits", "according", "described", "describes", "believes", "believed",
+    "urged", "urges", "called", "calls", "praised", "criticised", "criticized", "predicted",
+    "revealed", "confirmed", "denied", "suggested", "explained", "noted", "commented", "reported",
+}  # fmt: skip

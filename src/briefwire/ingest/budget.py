@@ -67,6 +67,31 @@ def _prefix(paragraphs: list[tuple[str, list[int]]], count: int) -> str:
     return "\n\n".join(p for p in kept if p)
 
 
+def _fitting_text(text: str, max_tokens: int, count: Callable[[str], int], *, cut_off: bool = False) -> str:
+    """The longest run of whole sentences from the start of ``text`` that ``count`` fits in ``max_tokens``.
+
+    ``cut_off``: ``text`` ends part-way through a sentence, which is never kept.
+    """
+    paragraphs = [_sentence_ends(p) for p in split_paragraphs(text)]
+    sentences = sum(len(ends) for _, ends in paragraphs) - cut_off
+    # Binary search: a real tokenizer is too slow to call once per sentence on long articles.
+    kept = _largest_fitting(sentences, lambda k: count(_prefix(paragraphs, k)) <= max_tokens)
+    if kept:
+        return _prefix(paragraphs, kept)
+    # Not even the first sentence fits: keep as many of its words as do (at least one).
+    words = _prefix(paragraphs, 1).split()
+    if cut_off and len(words) > 1:
+        words.pop()  # the cut may fall inside it
+    fitting = _largest_fitting(len(words), lambda k: count(" ".join(words[:k])) <= max_tokens)
+    return " ".join(words[: max(fitting, 1)])
+
+
+def _truncated(article: Article, text: str, why: str) -> Article:
+    kept_words, total_words = len(text.split()), len(article.text.split())
+    warning = f"article truncated to {kept_words} of {total_words} words {why}"
+    return article.model_copy(update={"text": text, "warnings": [*article.warnings, warning]})
+
+
 def truncate_to_budget(
     article: Article, max_tokens: int, count_tokens: Callable[[str], int] | None = None
 ) -> Article:
@@ -79,18 +104,20 @@ def truncate_to_budget(
     count = count_tokens or estimate_tokens
     if count(article.text) <= max_tokens:
         return article
-    paragraphs = [_sentence_ends(p) for p in split_paragraphs(article.text)]
-    # Binary search: a real tokenizer is too slow to call once per sentence on long articles.
-    kept = _largest_fitting(
-        sum(len(ends) for _, ends in paragraphs), lambda k: count(_prefix(paragraphs, k)) <= max_tokens
+    return _truncated(
+        article, _fitting_text(article.text, max_tokens, count), "to fit the model's context window"
     )
-    if kept:
-        text = _prefix(paragraphs, kept)
-    else:
-        # Not even the first sentence fits: keep as many of its words as do (at least one).
-        words = _prefix(paragraphs, 1).split()
-        fitting = _largest_fitting(len(words), lambda k: count(" ".join(words[:k])) <= max_tokens)
-        text = " ".join(words[: max(fitting, 1)])
-    kept_words, total_words = len(text.split()), len(article.text.split())
-    warning = f"article truncated to {kept_words} of {total_words} words to fit the model's context window"
-    return article.model_copy(update={"text": text, "warnings": [*article.warnings, warning]})
+
+
+def truncate_to_chars(article: Article, max_chars: int, why: str) -> Article:
+    """Return ``article`` cut at the last sentence within its first ``max_chars`` characters, with a
+    warning ending in ``why``; an article that already fits is returned unchanged (the same object).
+
+    Only the head is split into sentences, so the cost does not grow with what is cut off.
+    """
+    if max_chars <= 0:
+        raise ValueError("max_chars must be positive")
+    if len(article.text) <= max_chars:
+        return article
+    head = _fitting_text(article.text[:max_chars], max_chars, len, cut_off=True)
+    return _truncated(article, head, why)

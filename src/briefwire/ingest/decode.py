@@ -16,6 +16,8 @@ _FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _HTML_MARKERS = ("<!doctype html", "<html", "<head", "<body", "<article")
 _FEED_MARKERS = ("<rss", "<feed", "<rdf:rdf")
+# JSON objects do not keep key order, so the version may come after the items: the whole text is searched.
+_JSON_FEED_VERSION = re.compile(r'"version"\s*:\s*"https?://jsonfeed\.org/version/')
 
 
 def looks_binary(data: bytes) -> bool:
@@ -75,6 +77,12 @@ def looks_like_html(text: str) -> bool:
     return head.startswith("<") and any(marker in head for marker in _HTML_MARKERS)
 
 
+def looks_like_json_feed(text: str) -> bool:
+    return _head(text).startswith("{") and _JSON_FEED_VERSION.search(text) is not None
+
+
 def looks_like_feed(text: str) -> bool:
+    """RSS, Atom or JSON Feed."""
     head = _head(text)
-    return head.startswith("<") and any(marker in head for marker in _FEED_MARKERS)
+    xml_feed = head.startswith("<") and any(marker in head for marker in _FEED_MARKERS)
+    return xml_feed or looks_like_json_feed(text)

@@ -31,6 +31,8 @@ _TEXT_MEDIA_TYPES = frozenset(
         "application/rss+xml",
         "application/atom+xml",
         "application/rdf+xml",
+        "application/feed+json",
+        "application/json",  # how many JSON Feeds are served
     }
 )
 _HEADERS = {

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from briefwire.ingest.plaintext import tidy_text
 from briefwire.text import normalize_space
 
+_SENTENCE_END = re.compile(r"[.!?…]['\"’”)\]]*\s*$")
 _BREAK = "\u2029"  # Unicode paragraph separator, a stand-in for a block boundary
 # fmt: off
 _BLOCK_TAGS = frozenset({
@@ -26,8 +28,16 @@ class HtmlDocument:
 
 
 def _paragraphs(extracted: str) -> str:
-    # trafilatura puts one block (paragraph, heading, list item) per line.
-    return tidy_text("\n\n".join(extracted.split("\n")))
+    # trafilatura puts one block (paragraph, heading, list item) per line, but its fallback
+    # extractors also break a line at an inline tag left open in bad markup ("at least <b>six
+    # weeks"): a line that starts in lower case continues an unfinished sentence.
+    lines: list[str] = []
+    for line in extracted.split("\n"):
+        if lines and lines[-1].strip() and line[:1].islower() and not _SENTENCE_END.search(lines[-1]):
+            lines[-1] = f"{lines[-1].rstrip()} {line.lstrip()}"
+        else:
+            lines.append(line)
+    return tidy_text("\n\n".join(lines))
 
 
 def extract_html(html: str, *, url: str | None = None) -> HtmlDocument:

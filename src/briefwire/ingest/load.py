@@ -1,4 +1,4 @@
-"""One article from a file, standard input or a URL."""
+"""One article from a file, standard input or a URL; and the plain text of a file, read the same way."""
 
 from __future__ import annotations
 
@@ -79,18 +79,29 @@ def article_from_bytes(
     suffix: str = "",
 ) -> Article:
     """Decode, tell HTML from plain text or Markdown, and extract the article."""
-    if not data.strip():
-        raise InputError(f"{name} is empty or contains only whitespace.")
-    text, warnings = decode_bytes(data, name, charset or html_meta_charset(data))
-    if not text.strip():
-        raise InputError(f"{name} is empty or contains only whitespace.")
+    text, warnings = decode_input(data, name, charset)
     if looks_like_feed(text):
-        raise InputError(f"{name} is an RSS or Atom feed, not an article; give it as a batch input instead.")
+        raise InputError(
+            f"{name} is a news feed (RSS, Atom or JSON Feed), not an article; "
+            "give it as a batch input instead."
+        )
+    if suffix == ".json" or media_type == "application/json":
+        raise InputError(f"{name} is JSON data, not an article.")
     if suffix in HTML_SUFFIXES or media_type in _HTML_MEDIA_TYPES or looks_like_html(text):
         return article_from_html(text, name=name, article_id=article_id, url=url, warnings=warnings)
     is_markdown = suffix in MARKDOWN_SUFFIXES or media_type == "text/markdown"
     title, body = markdown_document(text) if is_markdown else plain_document(text)
     return finish_article(body, name=name, article_id=article_id, title=title, url=url, warnings=warnings)
+
+
+def decode_input(data: bytes, name: str, charset: str | None = None) -> tuple[str, list[str]]:
+    """Text and decoding warnings; binary data and empty input are InputErrors."""
+    if not data.strip():
+        raise InputError(f"{name} is empty or contains only whitespace.")
+    text, warnings = decode_bytes(data, name, charset or html_meta_charset(data))
+    if not text.strip():
+        raise InputError(f"{name} is empty or contains only whitespace.")
+    return text, warnings
 
 
 def article_from_page(page: FetchedPage) -> Article:
@@ -129,6 +140,25 @@ def read_file(path: Path, name: str, max_bytes: int) -> bytes:
     return data
 
 
+def read_input(source: str, *, stdin: BinaryIO | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a file, or of standard input for "-", at most ``max_bytes`` of them."""
+    if source != "-":
+        return read_file(Path(source).expanduser(), source, max_bytes)
+    data = (stdin if stdin is not None else sys.stdin.buffer).read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _too_large(STDIN_NAME, max_bytes)
+    return data
+
+
+def load_text(
+    source: str, *, stdin: BinaryIO | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[str, list[str]]:
+    """The decoded text of a file or "-", read like an article (size cap, binary check,
+    charsets) but kept as it is: for inputs that are not articles, such as a list of claims."""
+    name = STDIN_NAME if source == "-" else source
+    return decode_input(read_input(source, stdin=stdin, max_bytes=max_bytes), name)
+
+
 def load_article(
     source: str,
     *,
@@ -142,18 +172,13 @@ def load_article(
     HTML goes through trafilatura; plain text and Markdown keep their paragraphs, and a
     headline-like first line becomes the title.  Every failure is an InputError.
     """
-    if source == "-":
-        data = (stdin if stdin is not None else sys.stdin.buffer).read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise _too_large(STDIN_NAME, max_bytes)
-        return article_from_bytes(data, name=STDIN_NAME, article_id="stdin")
     if looks_like_url(source):
         page = fetch_url(source, allow_private=allow_private, timeout=timeout, max_bytes=max_bytes)
         return article_from_page(page)
+    data = read_input(source, stdin=stdin, max_bytes=max_bytes)
+    if source == "-":
+        return article_from_bytes(data, name=STDIN_NAME, article_id="stdin")
     path = Path(source).expanduser()
     return article_from_bytes(
-        read_file(path, source, max_bytes),
-        name=source,
-        article_id=slugify(path.stem, fallback="article"),
-        suffix=path.suffix.lower(),
+        data, name=source, article_id=slugify(path.stem, fallback="article"), suffix=path.suffix.lower()
     )

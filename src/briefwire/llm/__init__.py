@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
 
+POLL_ENV = "BRIEFWIRE_POLL"
+
 __all__ = [
     "Backend",
     "BackendConfig",
@@ -27,6 +29,7 @@ class BackendConfig:
     llm_model: str | None = None
     api_key_env: str = "BRIEFWIRE_API_KEY"  # falls back to OPENAI_API_KEY
     threads: int | None = None  # None → available cores
+    poll: int | None = None  # embedded: worker threads' busy-wait, 0-100; None → xllamacpp's (50)
     parallel: int = 1  # embedded: concurrent slots (continuous batching)
     context: int = 8192  # tokens per slot
 
@@ -36,6 +39,7 @@ class BackendConfig:
             "llm_url": os.environ.get("BRIEFWIRE_LLM_URL") or None,
             "llm_model": os.environ.get("BRIEFWIRE_LLM_MODEL") or None,
             "model_path": os.environ.get("BRIEFWIRE_MODEL") or None,
+            "poll": _poll_from_env(),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -51,6 +55,17 @@ class BackendConfig:
         from briefwire.llm.weights import model_name
 
         return EmbeddedBackend.name, model_name(self.model_path)
+
+
+def _poll_from_env() -> int | None:
+    raw = os.environ.get(POLL_ENV, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) > 100:
+        from briefwire.errors import ConfigError
+
+        raise ConfigError(f"${POLL_ENV} must be a whole number from 0 to 100, not {raw!r}")
+    return int(raw)
 
 
 def make_backend(config: BackendConfig | None = None) -> Backend:

@@ -11,12 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from briefwire.errors import BackendUnavailableError
+
 Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
 TokenCallback = Callable[[str], None]
 
 
-class LLMError(RuntimeError):
-    """A backend could not produce an answer (load failure, HTTP error, timeout)."""
+class LLMError(BackendUnavailableError, RuntimeError):
+    """A backend could not produce an answer (load failure, HTTP error, timeout).
+
+    A user-facing error (exit code 3); still a RuntimeError for library callers. The
+    composer turns one raised mid-briefing into a GenerationError (exit code 4).
+    """
 
 
 @dataclass(frozen=True)

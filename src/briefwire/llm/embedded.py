@@ -115,6 +115,41 @@ def yes_from_response(data: dict[str, Any]) -> float:
     return yes_share(content[0].get("top_logprobs", [])) if content else 0.5
 
 
+def _xllamacpp() -> Any:
+    try:
+        import xllamacpp
+    except ImportError as err:
+        raise ConfigError(
+            "the embedded backend needs xllamacpp: `pip install 'briefwire[embedded]'` "
+            "(or use --llm-url for an OpenAI-compatible server)"
+        ) from err
+    return xllamacpp
+
+
+def server_params(
+    path: Path, *, threads: int | None = None, parallel: int = 1, context: int = 8192, poll: int | None = None
+) -> Any:
+    """xllamacpp's ``CommonParams`` for a model file (building them reads nothing from the file).
+
+    ``poll`` (0-100) is how long llama.cpp's worker threads busy-wait for work before they
+    sleep; None keeps xllamacpp's default (50). Spinning threads take the cores from other
+    processes: with two model processes on two cores, each slows far beyond half speed.
+    """
+    params = _xllamacpp().CommonParams()
+    params.model.path = str(path)
+    # llama.cpp divides n_ctx between the slots.
+    params.n_ctx = context * parallel
+    params.n_parallel = parallel
+    params.n_batch = 512
+    for cpu in (params.cpuparams, params.cpuparams_batch):
+        cpu.n_threads = threads or available_cores()
+        if poll is not None:
+            cpu.poll = poll
+    params.warmup = False
+    params.verbosity = -1
+    return params
+
+
 class EmbeddedBackend:
     name = "embedded"
 
@@ -125,14 +160,9 @@ class EmbeddedBackend:
         threads: int | None = None,
         parallel: int = 1,
         context: int = 8192,
+        poll: int | None = None,
     ) -> None:
-        try:
-            import xllamacpp
-        except ImportError as err:
-            raise ConfigError(
-                "the embedded backend needs xllamacpp: `pip install 'briefwire[embedded]'` "
-                "(or use --llm-url for an OpenAI-compatible server)"
-            ) from err
+        xllamacpp = _xllamacpp()
         if model_path is None:
             path = default_model_path()
         else:
@@ -143,17 +173,7 @@ class EmbeddedBackend:
         self.model_path = path
         self.parallel = max(1, parallel)
         self.context = context
-        threads = threads or available_cores()
-        params = xllamacpp.CommonParams()
-        params.model.path = str(path)
-        # llama.cpp divides n_ctx between the slots.
-        params.n_ctx = context * self.parallel
-        params.n_parallel = self.parallel
-        params.n_batch = 512
-        params.cpuparams.n_threads = threads
-        params.cpuparams_batch.n_threads = threads
-        params.warmup = False
-        params.verbosity = -1
+        params = server_params(path, threads=threads, parallel=self.parallel, context=context, poll=poll)
         try:
             self._server = xllamacpp.Server(params)
         except Exception as err:  # xllamacpp raises plain RuntimeError on a bad GGUF
@@ -162,7 +182,11 @@ class EmbeddedBackend:
     @classmethod
     def from_config(cls, config: Any) -> EmbeddedBackend:
         return cls(
-            config.model_path, threads=config.threads, parallel=config.parallel, context=config.context
+            config.model_path,
+            threads=config.threads,
+            parallel=config.parallel,
+            context=config.context,
+            poll=config.poll,
         )
 
     def chat(
@@ -179,20 +203,29 @@ class EmbeddedBackend:
             return completion_from_response(data, seconds=time.perf_counter() - start)
         pieces: list[str] = []
         last: dict[str, Any] = {}
+        raised: list[BaseException] = []
 
-        def on_chunk(chunk: dict[str, Any]) -> None:
+        def on_chunk(chunk: dict[str, Any]) -> bool:
+            """Returns True to end the stream, which ends the generation."""
             nonlocal last
             if "error" in chunk:
                 last = chunk
-                return
+                return False
             delta = ((chunk.get("choices") or [{}])[0].get("delta") or {}).get("content")
             if delta:
                 pieces.append(delta)
-                on_token(delta)
+                try:
+                    on_token(delta)
+                except BaseException as err:  # xllamacpp would swallow it and generate on
+                    raised.append(err)
+                    return True
             if chunk.get("timings") or (chunk.get("choices") or [{}])[0].get("finish_reason"):
                 last = {**last, **chunk}
+            return False
 
         self._server.handle_chat_completions(request_body(messages, params, schema, stream=True), on_chunk)
+        if raised:  # the caller's callback stopped the call (a cancelled job, say): its error, not ours
+            raise raised[0]
         if "error" in last:
             raise LLMError(f"the model returned an error: {last['error']}")
         return completion_from_response(last, text="".join(pieces), seconds=time.perf_counter() - start)

@@ -102,7 +102,62 @@ def _v3_search_and_entities(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_v1_articles_and_briefings, _v2_llm_calls, _v3_search_and_entities]
+def _v4_jobs(db: sqlite3.Connection) -> None:
+    # The web app's job queue, created by web/jobs.py itself before this version (hence IF NOT
+    # EXISTS). A job holds its key while queued, running or done; a failed, cancelled or
+    # interrupted one leaves it free for a retry.
+    _script(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS jobs (
+            id TEXT PRIMARY KEY,
+            dedupe_key TEXT NOT NULL,
+            status TEXT NOT NULL,
+            briefing_id TEXT,
+            error TEXT,
+            request TEXT NOT NULL,
+            progress TEXT NOT NULL DEFAULT '{}',
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        );
+        DROP INDEX IF EXISTS jobs_dedupe;
+        CREATE UNIQUE INDEX jobs_live ON jobs(dedupe_key) WHERE status IN ('queued', 'running', 'done');
+        CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, created_at);
+        """,
+    )
+
+
+def _v5_one_briefing_per_key(db: sqlite3.Connection) -> None:
+    # Runs at the same time (batches, the web app, the CLI) could each store the same briefing.
+    # Keep the newest of each key, point the call log and the jobs at it, then forbid repeats:
+    # SQLiteStore.save_briefing replaces the stored briefing instead.
+    _script(
+        db,
+        """
+        CREATE TEMP TABLE briefing_kept AS
+            SELECT id, first_value(id) OVER (
+                PARTITION BY article_id, options_key, backend, model ORDER BY created DESC, rowid DESC
+            ) AS kept
+            FROM briefings;
+        DELETE FROM briefing_kept WHERE id = kept;
+        UPDATE llm_calls SET briefing_id = (SELECT kept FROM briefing_kept WHERE id = llm_calls.briefing_id)
+            WHERE briefing_id IN (SELECT id FROM briefing_kept);
+        UPDATE jobs SET briefing_id = (SELECT kept FROM briefing_kept WHERE id = jobs.briefing_id)
+            WHERE briefing_id IN (SELECT id FROM briefing_kept);
+        DELETE FROM briefings WHERE id IN (SELECT id FROM briefing_kept);
+        DROP TABLE briefing_kept;
+        CREATE UNIQUE INDEX briefings_key ON briefings(article_id, options_key, backend, model);
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    _v1_articles_and_briefings,
+    _v2_llm_calls,
+    _v3_search_and_entities,
+    _v4_jobs,
+    _v5_one_briefing_per_key,
+]
 LATEST = len(MIGRATIONS)
 
 

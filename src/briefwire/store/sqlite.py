@@ -177,13 +177,16 @@ class SQLiteStore:
             model = model if model is not None else briefing.run.model
         backend = backend or briefing.engine
         model = model if model is not None else ""
-        bid = _new_id()
         with self._write() as db:
-            db.execute(
+            # One briefing per key, however many runs save it at once: a later save replaces the
+            # stored one's content and keeps its id, so links to it (and its call log) stay valid.
+            [(bid,)] = db.execute(
                 "INSERT INTO briefings(id, article_id, backend, model, options_key, json, created)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (bid, article_id, backend, model, options_key, briefing.model_dump_json(), _now()),
-            )
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(article_id, options_key, backend, model)"
+                " DO UPDATE SET json = excluded.json, created = excluded.created RETURNING id",
+                (_new_id(), article_id, backend, model, options_key, briefing.model_dump_json(), _now()),
+            ).fetchall()
             db.executemany(
                 "UPDATE llm_calls SET briefing_id = ? WHERE id = ?", [(bid, c) for c in llm_call_ids]
             )
@@ -202,6 +205,11 @@ class SQLiteStore:
     def get_briefing(self, briefing_id: str) -> Briefing | None:
         rows = self._read("SELECT json FROM briefings WHERE id = ?", (briefing_id,))
         return Briefing.model_validate_json(rows[0]["json"]) if rows else None
+
+    def briefing_article(self, briefing_id: str) -> Article | None:
+        """The article a stored briefing was written from, as given (before any truncation)."""
+        rows = self._read("SELECT article_id FROM briefings WHERE id = ?", (briefing_id,))
+        return self.get_article(rows[0]["article_id"]) if rows else None
 
     def list_briefings(self, limit: int = 20) -> list[BriefingRow]:
         rows = self._read(

@@ -52,6 +52,18 @@ def _clean_entity(span: str) -> str | None:
     return name
 
 
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether ``text[start:]`` follows a sentence end, a quotation mark or a colon (or nothing).
+
+    Looks back only over the whitespace before ``start``: copying the whole prefix for every
+    name made a long text quadratic.
+    """
+    i = start - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i < 0 or text[i] in ".!?\"“”'’:\n"
+
+
 def extract_entities(text: str, *, title: str | None = None, limit: int = 20) -> list[str]:
     """The most frequent capitalised name spans, lower-cased, most frequent first.
 
@@ -66,8 +78,7 @@ def extract_entities(text: str, *, title: str | None = None, limit: int = 20) ->
             if name is None:
                 continue
             key = name.lower()
-            before = source[: match.start()].rstrip()
-            at_start = not before or before[-1] in ".!?\"“”'’:\n" or match.start() == 0
+            at_start = _starts_sentence(source, match.start())
             if at_start and " " not in key:
                 sentence_initial[key] += 1
             else:

@@ -16,11 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from briefwire.model import Briefing
 from briefwire.options import SECTIONS, Policy
 from briefwire.web.inputs import build_article, build_options, download
+from briefwire.web.jobs import FINISHED, JobState
 from briefwire.web.service import BriefingService
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-JobState = Literal["queued", "running", "done", "failed"]
 EVENT_POLL_S = 0.5
 EVENT_STREAM_MAX_S = 600  # EventSource reconnects by itself; a bound stops forgotten tabs piling up
 
@@ -138,6 +138,18 @@ def get_job(job_id: str, svc: BriefingService = Depends(service)) -> Any:
     return view
 
 
+@router.post("/jobs/{job_id}/cancel", response_model=JobInfo, responses={404: {}, 409: {}})
+def cancel_job(job_id: str, svc: BriefingService = Depends(service)) -> Any:
+    """Cancel a queued or running job. A running one stops at its next progress report (the
+    model reports several times a second), and its status says ``cancelled`` at once."""
+    if not svc.cancel(job_id):
+        view = svc.job_view(job_id)
+        if view is None:
+            raise HTTPException(404, "No such job.")
+        raise HTTPException(409, f"The job has already ended ({view['status']}).")
+    return svc.job_view(job_id)
+
+
 @router.get("/jobs/{job_id}/events", response_class=StreamingResponse)
 async def job_events(job_id: str, request: Request, svc: BriefingService = Depends(service)) -> Any:
     """Server-sent events: a ``job`` event (the JobInfo JSON) whenever the job changes, until it ends."""
@@ -154,7 +166,7 @@ async def job_events(job_id: str, request: Request, svc: BriefingService = Depen
             if payload != last:
                 last = payload
                 yield f"event: job\ndata: {payload}\n\n"
-            if view is None or view["status"] in ("done", "failed") or await request.is_disconnected():
+            if view is None or view["status"] in FINISHED or await request.is_disconnected():
                 return
             await asyncio.sleep(EVENT_POLL_S)
 

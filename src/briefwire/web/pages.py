@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import jinja2
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
@@ -11,9 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from briefwire.errors import InputError
+from briefwire.model import Label
 from briefwire.options import SECTIONS
 from briefwire.render.layout import EVIDENCE_HEADINGS, FLAGGED, evidence_origin, layout, note_heading
 from briefwire.web.api import rate_limit, service
+from briefwire.web.article_view import article_view
 from briefwire.web.inputs import build_article, build_options, download
 from briefwire.web.security import safe_next, set_session_cookie, token_matches
 from briefwire.web.service import BriefingService
@@ -29,6 +31,7 @@ _env = jinja2.Environment(
 # The briefing page walks the same layout as the Markdown and HTML renderers.
 _env.globals.update(
     SECTIONS=SECTIONS,
+    LABELS=get_args(Label),
     FLAGGED=FLAGGED,
     EVIDENCE_HEADINGS=EVIDENCE_HEADINGS,
     evidence_origin=evidence_origin,
@@ -140,11 +143,13 @@ def briefing_page(request: Request, briefing_id: str, svc: BriefingService = Dep
     if briefing is None:
         raise HTTPException(404, "No such briefing.")
     doc = layout(briefing)
+    article = svc.article(briefing_id)
     return page(
         request,
         "briefing.html",
         doc=doc,
         briefing_id=briefing_id,
+        article=article_view(article, briefing.claims) if article else None,
         title="".join(s.text for s in doc.headline) if doc.headline else briefing.source.title or "Briefing",
         claims=briefing.claims,
         background=briefing.background,

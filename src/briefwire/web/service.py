@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from briefwire.ingest.budget import truncate_to_chars
 from briefwire.llm import Backend
 from briefwire.model import Article, Briefing
 from briefwire.options import BriefOptions
@@ -36,7 +37,9 @@ class BriefingService:
         self._owns_store = settings.store is None
         self.store: Any = settings.store if settings.store is not None else _open_store(settings.db_path)
         self.jobs = JobStore(Path(settings.db_path).expanduser())
-        self.runner = JobRunner(self.jobs, self.execute, workers=max(1, settings.workers))
+        self.runner = JobRunner(
+            self.jobs, self.execute, workers=max(1, settings.workers), time_limit=settings.job_time_limit
+        )
         self.backend_label = settings.resolved_backend_label()
         self._backend: Backend | None = None
         self._backend_lock = threading.Lock()
@@ -48,13 +51,19 @@ class BriefingService:
         if self.settings.start_worker:
             self.runner.start()
 
-    def close(self) -> None:
+    def begin_shutdown(self) -> None:
+        """The server was told to stop: end event streams and stop running jobs (as interrupted)
+        now, while open connections drain, so that close() finds little left to wait for."""
         self.closing = True
+        self.runner.interrupt()
+
+    def close(self) -> None:
+        self.begin_shutdown()
         self.runner.stop()
         if self.runner.running:
-            # A worker is still inside a job: closing the model under it could crash the process,
-            # so leave it to process exit; the job stays "running" and resumes on the next start.
-            log.warning("a briefing job was still running at shutdown; it will resume on restart")
+            # A worker is still inside one long model call: closing the model under it could crash
+            # the process, so leave it to process exit. Its job is already marked interrupted.
+            log.warning("a briefing job was still running at shutdown; it is marked interrupted")
             return
         with self._backend_lock:
             if self._backend is not None:
@@ -67,12 +76,21 @@ class BriefingService:
     # -- jobs -----------------------------------------------------------------------
 
     def submit(self, article: Article, options: BriefOptions) -> tuple[Job, bool]:
-        """Queue a briefing job, or return the job already made for the same input; True if new."""
+        """Queue a briefing job, or return the job already made for the same input; True if new.
+
+        An article over ``settings.max_article_chars`` is cut first, with a note in the briefing.
+        """
+        limit = self.settings.max_article_chars
+        article = truncate_to_chars(article, limit, f"(this server briefs at most {limit:,} characters)")
         request = {"article": article.model_dump(), "options": options.model_dump(mode="json")}
         job, created = self.jobs.submit(dedupe_key(article, options, self.backend_label), request)
         if created:
             self.runner.enqueue(job.id)
         return job, created
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel a queued or running job; False if it had already ended."""
+        return self.runner.cancel(job_id)
 
     def job_view(self, job_id: str) -> dict[str, Any] | None:
         """The job as the API shows it, with live progress when a worker is on it right now."""
@@ -123,6 +141,10 @@ class BriefingService:
 
     def briefing(self, briefing_id: str) -> Briefing | None:
         return self.store.get_briefing(briefing_id)
+
+    def article(self, briefing_id: str) -> Article | None:
+        """The article a briefing was written from, for the page that shows the two side by side."""
+        return self.store.briefing_article(briefing_id)
 
     def recent(self, limit: int = 50) -> list[dict[str, Any]]:
         return [_row_dict(row) for row in self.store.list_briefings(limit=limit)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,12 @@ from briefwire.model import Briefing
 from briefwire.store.base import Store
 
 TOKEN_ENV = "BRIEFWIRE_TOKEN"
+ALLOWED_HOSTS_ENV = "BRIEFWIRE_ALLOWED_HOSTS"  # comma-separated, added to the defaults
+# Names a browser on this machine reaches the server by. Any other Host header is refused, so a
+# page whose domain is made to resolve to 127.0.0.1 (DNS rebinding) cannot talk to the app.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+# Binding these serves every interface; they are no name a client sends.
+WILDCARD_ADDRESSES = frozenset({"0.0.0.0", "::", ""})
 
 BackendFactory = Callable[[], Backend]
 BriefFunction = Callable[..., Briefing]  # the signature of briefwire.pipeline.brief
@@ -27,8 +33,17 @@ class WebSettings:
     # Names the backend/model in the job dedupe key, known before the backend is loaded.
     backend_label: str | None = None
     token: str | None = None
+    # Host header values served ("*.example.com" matches subdomains, "*" anything); see allowed_hosts().
+    allowed_hosts: tuple[str, ...] = LOCAL_HOSTS
+    # Proxies whose X-Forwarded-For names the client; from anyone else the socket peer is the client.
+    trusted_proxies: tuple[str, ...] = ()
     allow_private_urls: bool = False
     max_body_bytes: int = 2 * 1024 * 1024
+    # Longer articles are cut at a sentence boundary, with a note in the briefing: the extractive
+    # engine takes seconds per million characters (docs/benchmarks.md), the model reads far less.
+    max_article_chars: int = 1_000_000
+    # A running job is stopped (and fails, saying why) after this many seconds.
+    job_time_limit: float = 900.0
     rate_limit: int = 10  # briefing submissions per client per rate_window seconds; 0 = off
     rate_window: float = 60.0
     workers: int = 1
@@ -48,6 +63,15 @@ class WebSettings:
         values: dict[str, Any] = {"db_path": default_db_path(), "token": os.environ.get(TOKEN_ENV) or None}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    @staticmethod
+    def allowed_hosts_for(bind: str, extra: Sequence[str] = ()) -> tuple[str, ...]:
+        """The Host allow-list of a server bound to ``bind``: the local names, ``bind`` itself
+        unless it is a wildcard, then $BRIEFWIRE_ALLOWED_HOSTS and ``extra``."""
+        bound = f"[{bind}]" if ":" in bind else bind  # an IPv6 address is bracketed in a Host header
+        from_env = [h.strip() for h in os.environ.get(ALLOWED_HOSTS_ENV, "").split(",")]
+        named = [bound if bind not in WILDCARD_ADDRESSES else "", *from_env, *extra]
+        return tuple(dict.fromkeys([*LOCAL_HOSTS, *(h.lower() for h in named if h)]))
 
     def resolved_backend_label(self) -> str:
         if self.backend_label:

@@ -2,17 +2,58 @@
 // No framework and no innerHTML: everything from the server is set with textContent.
 "use strict";
 
+function clearSelection() {
+  document.querySelectorAll(".claim.selected").forEach((el) => el.classList.remove("selected"));
+  document.querySelectorAll(".sentence.evidence").forEach((el) => {
+    el.classList.remove("evidence");
+    delete el.dataset.for;
+  });
+  document.querySelectorAll(".evidence-detail").forEach((el) => { el.hidden = true; });
+  const placeholder = document.getElementById("evidence-empty");
+  if (placeholder) placeholder.hidden = false;
+  document.body.classList.remove("has-selection");
+}
+
+// Stacked, the panel rises over the bottom of the page: keep the chosen sentence above it.
+function keepAbovePanel(span) {
+  const panel = document.getElementById("evidence-panel");
+  if (getComputedStyle(panel).position !== "fixed") return;
+  const covered = span.getBoundingClientRect().bottom - panel.getBoundingClientRect().top;
+  if (covered > 0) window.scrollBy({ top: covered + 16 });
+}
+
+// Scroll the article, not the page: with two columns it scrolls on its own, and moving the page
+// would pull the chosen sentence away from the reader. Stacked, the panel links to the sentence.
+function revealInArticle(sentence) {
+  const article = document.getElementById("article");
+  if (!article || getComputedStyle(article).overflowY !== "auto") return false;
+  // Aim at the part of the column on screen: at the top of the page its foot is below the fold.
+  const box = article.getBoundingClientRect();
+  const onScreen = Math.min(box.bottom, window.innerHeight) - Math.max(box.top, 0);
+  const smooth = !matchMedia("(prefers-reduced-motion: reduce)").matches;
+  article.scrollTo({ top: sentence.offsetTop - onScreen / 3, behavior: smooth ? "smooth" : "auto" });
+  return true;
+}
+
 function selectClaim(span) {
   const index = span.dataset.claim;
-  document.querySelectorAll(".claim.selected").forEach((el) => el.classList.remove("selected"));
+  clearSelection();
   document.querySelectorAll(`.claim[data-claim="${index}"]`).forEach((el) => el.classList.add("selected"));
-  document.querySelectorAll(".evidence-detail").forEach((el) => { el.hidden = true; });
+  const evidence = (span.dataset.evidence || "").split(" ").filter(Boolean)
+    .map((id) => document.getElementById(`article-s${id}`)).filter(Boolean);
+  evidence.forEach((el) => {
+    el.classList.add("evidence");
+    el.dataset.for = span.dataset.label;
+  });
   const detail = document.getElementById(`claim-${index}`);
-  const placeholder = document.getElementById("evidence-empty");
   if (detail) {
     detail.hidden = false;
-    if (placeholder) placeholder.hidden = true;
+    document.getElementById("evidence-empty").hidden = true;
   }
+  document.body.classList.add("has-selection");
+  keepAbovePanel(span);
+  // Last: showing the panel's entry changes how much room the article has.
+  if (evidence.length) revealInArticle(evidence[0]);
   if (history.replaceState) history.replaceState(null, "", `#s${index}`);
 }
 
@@ -22,14 +63,27 @@ function setupBriefing() {
   document.addEventListener("click", (event) => {
     const span = event.target.closest(".claim");
     if (span) selectClaim(span);
+    // The panel's "article, sentence N" links: in two columns, scroll the article alone.
+    const link = event.target.closest("a.ev-source");
+    const sentence = link && document.getElementById(link.hash.slice(1));
+    if (sentence && revealInArticle(sentence)) event.preventDefault();
+  });
+  // Tabbing onto a sentence shows its evidence too, so the keyboard needs no extra step.
+  document.addEventListener("focusin", (event) => {
+    const span = event.target.closest && event.target.closest(".claim");
+    if (span && !span.classList.contains("selected")) selectClaim(span);
   });
   document.addEventListener("keydown", (event) => {
     const span = event.target.closest && event.target.closest(".claim");
     if (span && (event.key === "Enter" || event.key === " ")) {
       event.preventDefault();
       selectClaim(span);
+    } else if (event.key === "Escape") {
+      clearSelection();
     }
   });
+  const close = document.getElementById("close-panel");
+  if (close) close.addEventListener("click", clearSelection);
   const match = /^#s(\d+)$/.exec(location.hash);
   const first = match && document.querySelector(`.claim[data-claim="${match[1]}"]`);
   if (first) {
@@ -80,7 +134,7 @@ function showJob(job) {
     document.getElementById("job-done").hidden = false;
     location.assign(target);
   }
-  return job.status === "done" || job.status === "failed";
+  return !["queued", "running"].includes(job.status); // done, failed, cancelled or interrupted
 }
 
 function poll(id) {
