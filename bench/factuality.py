@@ -23,6 +23,7 @@ import numpy as np
 
 from briefwire.ground import scoring
 from briefwire.ground.checks import assess
+from briefwire.ground.combine import Signals, shipped
 from briefwire.ground.evaluate import read_jsonl, roc_auc
 from briefwire.ground.index import SourceIndex
 from briefwire.ground.judge import judge_instruction
@@ -95,7 +96,13 @@ def judge_pass(
 def metrics(rows: list[dict], assessments: list[list], p_yes: list[float | None], **kw: float) -> dict:
     labels, scores = [], []
     for parts, p in zip(assessments, p_yes, strict=True):
-        verdicts = [scoring.decide_by_rules(a, p, **kw) for a in parts]
+        # What ships (the fitted weights, if any) unless a sweep asks the hand-set rules.
+        weights = None if kw else shipped(judged=p is not None)
+        verdicts = (
+            [scoring.decide_by_rules(a, p, **kw) for a in parts]
+            if kw
+            else [scoring.decide(Signals(a, p_yes=p), weights) for a in parts]
+        )
         labels.append(any(v.label in {"unsupported", "contradicted"} for v in verdicts))
         scores.append(1 - min(v.score for v in verdicts))
     flagged, gold = np.array(labels), np.array([not int(r["label"]) for r in rows])

@@ -89,14 +89,19 @@ def decide_by_rules(
     if threshold is None:
         threshold = SUPPORT_THRESHOLD if p_yes is None else JUDGED_THRESHOLD
     score = support_score(a, p_yes, judge_weight=judge_weight)
+    reasons = _reasons(a)
+    return _label(score, score >= threshold and not a.kinds & DECISIVE, a.kinds, analytic, reasons)
+
+
+def _reasons(a: Assessment) -> list[str]:
     reasons = [f.reason for f in a.findings]
     if a.cov < REPORT_COVERAGE and a.missing:
         reasons.append("not in evidence: " + ", ".join(f"'{w}'" for w in a.missing[:4]))
-    return _label(score, score >= threshold, a.kinds, analytic, reasons)
+    return reasons
 
 
 def _label(score: float, supported: bool, kinds: set[str], analytic: bool, reasons: list[str]) -> Verdict:
-    if supported and not kinds & DECISIVE:
+    if supported:
         return Verdict("supported", score, reasons)
     if analytic and not kinds & ANALYTIC_FAILURES:
         return Verdict("opinion", score, reasons)
@@ -111,19 +116,16 @@ def decide(s: Signals, weights: Weights | None, *, analytic: bool = False) -> Ve
     """The label and score of one sentence: the fitted weights when shipped, else the rules."""
     if weights is None:
         return decide_by_rules(s.assessment, s.p_yes, analytic=analytic)
-    a = s.assessment
+    # The fitted weights say how much each finding counts on real sentences; none is decisive by
+    # itself ("entity not in evidence" fires on true sentences that name someone the evidence
+    # calls "he").
     score = round(weights.probability(s), 4)
-    if a.kinds & DECISIVE:
-        score = min(score, DECISIVE_CAP)
-    reasons = [f.reason for f in a.findings]
-    if a.cov < REPORT_COVERAGE and a.missing:
-        reasons.append("not in evidence: " + ", ".join(f"'{w}'" for w in a.missing[:4]))
-    return _label(score, score >= weights.threshold, a.kinds, analytic, reasons)
+    return _label(score, score >= weights.threshold, s.assessment.kinds, analytic, _reasons(s.assessment))
 
 
 def judge_decides(s: Signals, weights: Weights | None, *, analytic: bool = False) -> bool:
-    """True when the judge's answer can change the label: no decisive finding, and a "yes" and
-    a "no" would land on different sides of the threshold. Otherwise the judge call is skipped."""
+    """True when the judge's answer can change the label: a "yes" and a "no" would land on
+    different sides of the threshold. Otherwise the judge call is skipped."""
     labels = set()
     for p in (0.0, 1.0):
         labels.add(decide(replace(s, p_yes=p), weights, analytic=analytic).label)
