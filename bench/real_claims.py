@@ -183,16 +183,17 @@ def matrix(signals: list[Signals], p: list[float] | None) -> np.ndarray:
     return np.array(rows)
 
 
-def best_threshold(prob: np.ndarray, y: np.ndarray) -> float:
-    """The P(supported) bar that maximises balanced accuracy (y = 1 supported)."""
-    best, best_t = -1.0, 0.5
+def best_threshold(prob: np.ndarray, y: np.ndarray, slack: float = 0.01) -> float:
+    """The P(supported) bar for balanced accuracy (y = 1 supported): of the bars within ``slack``
+    of the best, the lowest, so that no more true sentences are flagged than that costs."""
+    scored = []
     for t in np.linspace(0.05, 0.95, 91):
         flagged = prob < t
         recall = (flagged & (y == 0)).sum() / max(1, (y == 0).sum())
         ffr = (flagged & (y == 1)).sum() / max(1, (y == 1).sum())
-        if (recall + 1 - ffr) / 2 > best:
-            best, best_t = (recall + 1 - ffr) / 2, float(t)
-    return best_t
+        scored.append(((recall + 1 - ffr) / 2, float(t)))
+    best = max(ba for ba, _ in scored)
+    return min(t for ba, t in scored if ba >= best - slack)
 
 
 def cross_validated(rows: list[dict], x: np.ndarray, y: np.ndarray, folds: int = 5) -> np.ndarray:

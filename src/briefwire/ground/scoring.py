@@ -1,17 +1,20 @@
 """From findings (and the judge's yes-probability) to a support score and a label.
 
-The rule set is small on purpose, so an editor can follow any label back to its reasons:
+With the fitted weights shipped in ``data/grounding_weights.json`` (``combine.py``), the score
+is a logistic model's P(supported) over the findings, the coverage and the judge's answer,
+fitted on real briefing sentences labelled by hand; every finding is still listed among the
+reasons, so an editor can follow any label back to what was found. Without them (or for a
+comparison, ``bench/real_claims.py``), the hand-set rules below decide:
 
 * lexical support = mean of the best sentence's and the whole evidence's coverage of the claim;
 * every finding multiplies it by a penalty (a name the source never mentions weighs most);
 * with the judge, score = (1 - JUDGE_WEIGHT) * that + JUDGE_WEIGHT * P(yes);
 * decisive findings cap the score below the threshold: the judge cannot overrule a new name;
-* score >= SUPPORT_THRESHOLD (JUDGED_THRESHOLD with the judge) -> supported; else contradicted
-  if a finding contradicts the evidence, else unsupported; analytic sentences with no new fact
-  become opinion.
+* score >= SUPPORT_THRESHOLD (JUDGED_THRESHOLD with the judge) -> supported.
 
-Thresholds and weights were picked on the dev split of bench/make_factuality_set.py (see
-docs/bench-grounding.md for the sweep).
+Either way: not supported -> contradicted if a finding contradicts the evidence, else
+unsupported; analytic sentences with no new fact become opinion. The rules' thresholds were
+picked on the synthetic dev split of bench/make_factuality_set.py (docs/bench-grounding.md).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ SUPPORT_THRESHOLD = 0.5
 JUDGED_THRESHOLD = 0.6
 JUDGE_WEIGHT = 0.5
 DECISIVE_CAP = 0.3
+JUDGE_FLOOR = 0.02
 # Below this coverage the words the evidence lacks are listed among the reasons.
 REPORT_COVERAGE = 0.8
 
@@ -127,6 +131,7 @@ def judge_decides(s: Signals, weights: Weights | None, *, analytic: bool = False
     """True when the judge's answer can change the label: a "yes" and a "no" would land on
     different sides of the threshold. Otherwise the judge call is skipped."""
     labels = set()
-    for p in (0.0, 1.0):
+    # The judge's answers lie well inside (0, 1); its extremes would make every call look useful.
+    for p in (JUDGE_FLOOR, 1 - JUDGE_FLOOR):
         labels.add(decide(replace(s, p_yes=p), weights, analytic=analytic).label)
     return len(labels) > 1
