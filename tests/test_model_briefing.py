@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from briefwire.compose.quality import SourceText, is_cut_off, near_duplicate
+from briefwire.compose.quality import MAX_NARRATIVE_5GRAM_OVERLAP, SourceText, is_cut_off, near_duplicate
 from briefwire.further_reading import load_registry
 from briefwire.ingest import load_article
 from briefwire.model import Briefing
@@ -94,13 +94,16 @@ def test_links_only_from_registry(briefings, name):
 def test_article_prefix_served_from_cache(briefings, name):
     _article, b = briefings[name]
     sections = b.run.sections
-    assert sections[0].name == "headline"
-    article_tokens = sections[0].prompt_tokens
+    # A titled article's headline is its title: no call; the key points' call comes first.
+    assert sections[0].name == "headline" and sections[0].attempts == 0
+    called = [s for s in sections if s.attempts]
+    article_tokens = called[0].prompt_tokens
     assert article_tokens > 200  # the first call processes the whole article
-    for stats in sections[1:]:
+    for stats in called[1:]:
         # Every later call reuses the cached article and processes only its instruction.
+        calls = stats.attempts + stats.top_ups  # a top-up is one more call on the same prefix
         assert stats.cached_tokens >= 0.8 * article_tokens * stats.attempts, stats
-        assert stats.prompt_tokens < 0.7 * article_tokens * stats.attempts, stats
+        assert stats.prompt_tokens < 0.7 * article_tokens * calls, stats
 
 
 @pytest.mark.parametrize("name", ARTICLES)
@@ -113,7 +116,7 @@ def test_content_checks_on_real_output(briefings, name):
     source = SourceText.of(article.text)
     narrative = [s for p in b.narrative.paragraphs for s in split_sentences(p)]
     assert not [s for s in narrative if source.copied_sentence(s)]
-    assert source.fivegram_overlap(" ".join(b.narrative.paragraphs)) <= 0.45
+    assert source.fivegram_overlap(" ".join(b.narrative.paragraphs)) <= MAX_NARRATIVE_5GRAM_OVERLAP
     assert len(set(b.key_points)) == len(b.key_points)
 
 
