@@ -223,7 +223,7 @@ def main() -> None:
         default=ROOT / "build" / "factuality-dev.jsonl",
         help="synthetic dev set to add to the fit (bench/make_factuality_set.py; skipped if absent)",
     )
-    ap.add_argument("--synthetic-rows", type=int, default=300, help="how many of its rows (seeded sample)")
+    ap.add_argument("--synthetic-rows", type=int, default=500, help="how many of its rows (seeded sample)")
     args = ap.parse_args()
     if args.prefetch:
         measure(drafts_as_rows(), True, args.threads)

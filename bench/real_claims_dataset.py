@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
+
+from briefwire.ground.briefing import is_analytic
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "real-claims"
@@ -56,7 +59,9 @@ def main() -> None:
                     "gold": lab["gold"],
                     "type": lab.get("type") or "supported",
                     "section": lab["section"],
-                    "analytic": unit["analytic"],
+                    # Today's rule, not the one the drafts were made under (the takeaway was
+                    # wholly analytic then): a takeaway is an opinion only where it looks ahead.
+                    "analytic": is_analytic(tuple(re.findall(r"[a-z_]+", lab["section"])), lab["claim"]),
                     "split": split_of(lab["article"]),
                     "article": lab["article"],
                     "n": lab["n"],

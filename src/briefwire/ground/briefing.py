@@ -59,12 +59,16 @@ def _fields(b: Briefing) -> list[tuple[Field, str]]:
     return out
 
 
+def is_analytic(field: Field, sentence: str) -> bool:
+    """Whether ``sentence`` of ``field`` may be an opinion rather than a checked fact."""
+    names = {p for p in field if isinstance(p, str)}
+    return bool(names & ANALYTIC) or bool(names & JUDGEMENT_FIELDS and looks_ahead(sentence))
+
+
 def units_of(b: Briefing) -> list[Unit]:
     units = []
     for field, text in _fields(b):
-        analytic = any(p in ANALYTIC for p in field if isinstance(p, str))
-        judgement = any(p in JUDGEMENT_FIELDS for p in field if isinstance(p, str))
-        units += [Unit(field, s, analytic or (judgement and looks_ahead(s))) for s in split_sentences(text)]
+        units += [Unit(field, s, is_analytic(field, s)) for s in split_sentences(text)]
     return units
 
 
