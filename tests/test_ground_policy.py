@@ -130,7 +130,8 @@ def test_judge_is_article_first_and_shifts_the_score():
     doubtful = FakeBackend(yes=0.02)
     b = ground_briefing(briefing, ARTICLE, backend=doubtful)
     assert [c.label for c in b.claims] == ["unsupported", "unsupported"]
-    # One judge call: the Syria claim fails on a new name, which no judge can overrule.
+    # One judge call: the Syria claim fails on a name the source never mentions, which no judge
+    # can overrule.
     assert len(doubtful.calls) == 1
     content = doubtful.calls[0]["messages"][-1]["content"]
     assert content.startswith(article_block(ARTICLE)) and paraphrase in content.split("TASK:")[-1]

@@ -54,6 +54,7 @@ SUPPORT_THRESHOLD = 0.5
 JUDGED_THRESHOLD = 0.6
 JUDGE_WEIGHT = 0.5
 DECISIVE_CAP = 0.3
+NOWHERE_IN_SOURCE = {"entity_absent", "number_absent", "date_absent"}
 JUDGE_FLOOR = 0.02
 # Below this coverage the words the evidence lacks are listed among the reasons.
 REPORT_COVERAGE = 0.8
@@ -120,11 +121,14 @@ def decide(s: Signals, weights: Weights | None, *, analytic: bool = False) -> Ve
     """The label and score of one sentence: the fitted weights when shipped, else the rules."""
     if weights is None:
         return decide_by_rules(s.assessment, s.p_yes, analytic=analytic)
-    # The fitted weights say how much each finding counts on real sentences; none is decisive by
-    # itself ("entity not in evidence" fires on true sentences that name someone the evidence
-    # calls "he").
+    # The fitted weights say how much each finding counts on real sentences ("entity not in
+    # evidence" also fires on true sentences that name someone the evidence calls "he"); only a
+    # name, number or date the source never states stays decisive: no judge can vouch for it.
+    kinds = s.assessment.kinds
     score = round(weights.probability(s), 4)
-    return _label(score, score >= weights.threshold, s.assessment.kinds, analytic, _reasons(s.assessment))
+    if kinds & NOWHERE_IN_SOURCE:
+        score = min(score, DECISIVE_CAP)
+    return _label(score, score >= weights.threshold, kinds, analytic, _reasons(s.assessment))
 
 
 def judge_decides(s: Signals, weights: Weights | None, *, analytic: bool = False) -> bool:
