@@ -8,7 +8,7 @@ from briefwire.ground.checks import Assessment, assess
 from briefwire.ground.combine import Signals, shipped
 from briefwire.ground.index import SourceIndex
 from briefwire.ground.judge import focused_instruction, safe_yes_probability
-from briefwire.ground.relations import lead_coverage
+from briefwire.ground.relations import lead, lead_coverage
 from briefwire.ground.scoring import Verdict, decide, judge_decides
 from briefwire.llm.base import Backend, Message
 from briefwire.llm.prompting import article_block, build_messages
@@ -55,8 +55,7 @@ class Checker:
         """The judge's question, pointed at the evidence the checks aligned (the title and lead
         for a headline), after the cached article."""
         if s.headline:
-            lead = [x.text for x in self.index.sentences if x.source == "article"][:3]
-            evidence = [t for t in (self.index.article.title, *lead) if t]
+            evidence = [t for t in (self.index.article.title, *(x.text for x in lead(self.index))) if t]
         else:
             evidence = [self.index.sentences[j].text for j in s.assessment.evidence]
         return self.messages(focused_instruction(_CITATION.sub("", sentence), evidence))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from briefwire.ground import lexicon as lx
-from briefwire.ground.index import Name, SourceIndex, TextFacts
+from briefwire.ground.index import EvidenceSentence, Name, SourceIndex, TextFacts
 
 # Evidence phrased as a sequence ("shares fell after the warning") bears out a cause in the
 # claim ("fell because of the warning"): journalists state causes that way.
@@ -46,14 +46,22 @@ def looks_ahead(sentence: str) -> bool:
     return any(w in lx.FORWARD_LOOKING for w in re.findall(r"[a-z]+", sentence.lower()))
 
 
-def lead_coverage(index: SourceIndex, claim: TextFacts, lead_sentences: int = 3) -> float:
+# A headline is checked against the title and the article's first sentences.
+HEADLINE_LEAD = 3
+
+
+def lead(index: SourceIndex) -> list[EvidenceSentence]:
+    """The article's opening sentences (they come first in the index, before archive excerpts)."""
+    return [s for s in index.sentences[:HEADLINE_LEAD] if s.source == "article"]
+
+
+def lead_coverage(index: SourceIndex, claim: TextFacts) -> float:
     """Share of the claim's weighted words found in the title and the article's first sentences:
     a headline keeps to what the story opens with."""
     keys = claim.keyset
     if not keys:
         return 1.0
-    lead = [s for s in index.sentences if s.source == "article"][:lead_sentences]
-    have = set().union(index.title_keys, *(s.facts.keyset for s in lead))
+    have = set().union(index.title_keys, *(s.facts.keyset for s in lead(index)))
     total = sum(index.weight(k) for k in keys)
     return sum(index.weight(k) for k in keys if k in have) / total if total else 1.0
 
