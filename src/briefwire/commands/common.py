@@ -10,7 +10,8 @@ from rich.console import Console
 from briefwire.errors import BriefwireError, ConfigError
 from briefwire.llm import Backend, BackendConfig, make_backend
 
-stderr = Console(stderr=True)
+# One line per message, however long (paths): a wrapped warning is two lines to a script.
+stderr = Console(stderr=True, soft_wrap=True)
 
 ModelOpt = typer.Option(None, "--model", help="A GGUF file to run instead of the default model.")
 LlmUrlOpt = typer.Option(
