@@ -118,6 +118,14 @@ def test_version(tmp_path):
     assert proc.stderr == b""
 
 
+def test_python_dash_m_runs_the_same_command_with_the_same_exit_codes(tmp_path):
+    env = {**os.environ, "HOME": str(tmp_path)}
+    version = subprocess.run([sys.executable, "-m", "briefwire", "--version"], capture_output=True, env=env)
+    assert version.returncode == 0 and version.stdout.decode().startswith("briefwire ")
+    wrong = subprocess.run([sys.executable, "-m", "briefwire", "nosuch"], capture_output=True, env=env)
+    assert wrong.returncode == 2 and b"No such command" in wrong.stderr and b"Traceback" not in wrong.stderr
+
+
 # Backend unavailable, output and storage failures, internal errors, interrupts.
 
 

@@ -85,6 +85,21 @@ def test_a_running_job_can_be_cancelled(tmp_path: Path) -> None:
         assert submit(client, **auth) != job_id
 
 
+def test_the_job_page_has_a_cancel_button_that_stops_the_job(tmp_path: Path) -> None:
+    endless = Endless()
+    with TestClient(create_app(settings_for(tmp_path, brief_fn=endless))) as client:
+        job_id = submit(client)
+        wait_for_job(client, job_id, until=running)
+        page = client.get(f"/jobs/{job_id}").text
+        assert f'action="/jobs/{job_id}/cancel"' in page and ">Cancel</button>" in page
+        pressed = client.post(f"/jobs/{job_id}/cancel", follow_redirects=False)
+        assert pressed.status_code == 303 and pressed.headers["location"] == f"/jobs/{job_id}"
+        assert endless.stopped.wait(5)
+        after = client.get(f"/jobs/{job_id}").text
+        assert "cancelled" in after and 'id="job-cancel" hidden' in after  # no button once it ended
+        assert client.post("/jobs/nope/cancel", follow_redirects=False).status_code == 404
+
+
 def test_a_queued_job_can_be_cancelled_and_never_runs(tmp_path: Path) -> None:
     with TestClient(create_app(settings_for(tmp_path, start_worker=False))) as client:
         job_id = submit(client)

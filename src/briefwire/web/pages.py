@@ -129,6 +129,16 @@ def job_page(request: Request, job_id: str, svc: BriefingService = Depends(servi
     return page(request, "job.html", job=job)
 
 
+@router.post("/jobs/{job_id}/cancel", response_class=HTMLResponse)
+def cancel_form(job_id: str, svc: BriefingService = Depends(service)) -> Response:
+    """The job page's Cancel button: stop the job, then show the page again (now cancelled).
+    A job that had already ended is left as it is; its page says how it ended."""
+    if svc.job_view(job_id) is None:
+        raise HTTPException(404, "No such job.")
+    svc.cancel(job_id)
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+
+
 @router.get("/briefings/{briefing_id}.{fmt}")
 def briefing_download(briefing_id: str, fmt: str, svc: BriefingService = Depends(service)) -> Response:
     briefing = svc.briefing(briefing_id)

@@ -125,6 +125,7 @@ function showJob(job) {
   const bar = document.getElementById("job-bar");
   bar.max = Math.max(sections.length, 1);
   bar.value = job.status === "done" ? bar.max : sections.filter((s) => s.status === "done").length;
+  document.getElementById("job-cancel").hidden = !["queued", "running"].includes(job.status);
   const error = document.getElementById("job-error");
   error.hidden = !job.error;
   error.textContent = job.error || "";
