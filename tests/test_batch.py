@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fakes import cited
 from typer.testing import CliRunner
 
 from briefwire.batch import REPORT_NAME, BatchConfig, run_batch
@@ -26,13 +27,12 @@ EXTRACTIVE = BriefOptions(engine="extractive")
 # One short LLM section and no grounding: enough to exercise the model path with a fake. (Not
 # the headline: a titled article's headline is its title, written without a model call.)
 KEY_POINTS_ONLY = BriefOptions(sections=("key_points",), ground=False, background=False)
-KEY_POINTS = {
-    "key_points": [
-        "Pilots at Northwind Airlines voted on strike action over pay, the union said.",
-        "Northwind Airlines urged the union to return to talks.",
-        "Chief executive Maria Lindqvist said flights would run as planned on Monday.",
-    ]
-}
+POINTS = [
+    "Pilots at Northwind Airlines voted on strike action over pay, the union said.",
+    "Northwind Airlines urged the union to return to talks.",
+    "Chief executive Maria Lindqvist said flights would run as planned on Monday.",
+]
+KEY_POINTS = cited(POINTS)
 
 TOWNS = ["Leeds", "Bristol", "Cardiff", "Derby", "Exeter", "Norwich", "Oxford", "Bath", "York", "Hull"]
 
@@ -213,10 +213,7 @@ def test_parallel_items_share_one_lazily_built_backend(tmp_path: Path, store: SQ
     assert peak[0] >= 2  # items really ran concurrently
     assert len(items_written(out)) == 6
     assert report.generated_tokens > 0
-    assert (
-        Briefing.model_validate_json((out / "story-000.json").read_text()).key_points
-        == KEY_POINTS["key_points"]
-    )
+    assert Briefing.model_validate_json((out / "story-000.json").read_text()).key_points == POINTS
     assert store.counts()["llm_calls"] >= 6
 
     # Nothing to do (all outputs exist) or no model needed: the backend is never built.

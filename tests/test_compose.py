@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fakes import cited
 
 from briefwire.compose.composer import MAX_ATTEMPTS, TITLE_HEADLINE_NOTE, Composer, compose
 from briefwire.compose.quality import SourceText, is_cut_off, near_duplicate, problems_in
@@ -24,15 +25,15 @@ ARTICLE = Article(
     ),
 )
 
+KEY_POINTS = [
+    "The Port of Harwick reopened on Monday after Storm Elin closed it for three days.",
+    "Engineers inspected the quays before the harbour master declared them safe.",
+    "The shutdown cost local firms about £2m a day, the chamber of commerce estimates.",
+]
+
 GOOD = {
     "headline": {"headline": "Harwick port reopens after three-day storm closure"},
-    "key_points": {
-        "key_points": [
-            "The Port of Harwick reopened on Monday after Storm Elin closed it for three days.",
-            "Engineers inspected the quays before the harbour master declared them safe.",
-            "The shutdown cost local firms about £2m a day, the chamber of commerce estimates.",
-        ]
-    },
+    "key_points": cited(KEY_POINTS),
     "narrative": {
         "paragraphs": [
             "Ships are moving again at Harwick. The port spent three days shut while Storm Elin "
@@ -132,11 +133,46 @@ def test_prompt_layout_article_first_instruction_last():
         head, _, task = user.partition("\n\nTASK:\n")
         prefixes.add(head)
         assert "three-day closure caused by Storm Elin" in head
-        assert "three-day closure caused by Storm Elin" not in task
+        # Only the key points, which cite numbered sentences, see the article's sentences again.
+        citing = call["schema"]["title"] == "KeyPointsCited"
+        assert ("three-day closure caused by Storm Elin" in task) == citing
     # Every call shares one byte-identical article prefix: the KV cache can serve it.
     assert len(prefixes) == 1
     # Straight quotes reach the model as typographic ones (no JSON escaping needed).
     assert "“the quays are safe again”" in prefixes.pop()
+
+
+def test_key_points_name_numbered_article_sentences_and_keep_them_as_cites():
+    answer = {
+        "key_points": [
+            {"sentences": [1], "point": KEY_POINTS[0]},
+            {"sentences": [2, 2], "point": KEY_POINTS[1]},  # a repeated number counts once
+            {"sentences": [4, 99], "point": KEY_POINTS[2]},  # 99 was never shown: ignored
+        ]
+    }
+    backend = scripted({"key_points": [answer]})
+    composer, (_, key_points, _, _) = run(backend, sections=("key_points",))
+    call = backend.calls[0]
+    task = call["messages"][-1]["content"].split("TASK:")[1]
+    assert "[2] Harbour master Jane Okafor said" in task and "[5] Forecasters expect" in task
+    items = call["schema"]["$defs"]["CitedKeyPoint"]["properties"]["sentences"]["items"]
+    assert items["enum"] == [1, 2, 3, 4, 5]  # the model can only name sentences it was shown
+    # Ids are positions in the article's sentences, as grounding evidence numbers them.
+    assert composer.cites_of("key_points", key_points) == {
+        "key_points[0]": [0],
+        "key_points[1]": [1],
+        "key_points[2]": [3],
+    }
+
+
+def test_a_long_article_shows_only_its_most_central_sentences_in_order():
+    from briefwire.compose.composer import CITE_CANDIDATES
+
+    filler = " ".join(f"Dock {n} in Harwick handled {n} ships last year." for n in range(1, 30))
+    long_article = ARTICLE.model_copy(update={"text": ARTICLE.text + "\n\n" + filler})
+    composer = Composer(scripted(), long_article, seed=7)
+    shown = composer.candidates
+    assert len(shown) == CITE_CANDIDATES and shown == sorted(shown)
 
 
 def test_every_call_is_schema_constrained_and_bounded():
@@ -157,7 +193,7 @@ def test_sections_subset_only_calls_those():
 
 
 def test_truncated_json_is_retried_with_another_seed():
-    truncated = '{"key_points": ["The Port of Harwick reopened on Monday after'
+    truncated = '{"key_points": [{"sentences": [1], "point": "The Port of Harwick reopened on Monday after'
     backend = scripted({"key_points": [truncated]})
     composer, (_, key_points, _, _) = run(backend, sections=("key_points",))
     assert len(key_points) == 3
@@ -173,7 +209,7 @@ def test_invalid_output_every_time_names_the_section():
 
 
 def test_schema_violation_is_reported():
-    too_few = {"key_points": ["Only one key point here, which is not enough."]}
+    too_few = cited(["Only one key point here, which is not enough."])
     backend = scripted({"key_points": [too_few] * MAX_ATTEMPTS})
     with pytest.raises(GenerationError, match="schema violation"):
         run(backend, sections=("key_points",))
@@ -199,7 +235,7 @@ def test_copied_narrative_is_retried_then_accepted_when_rewritten():
 
 
 def test_duplicate_sentence_is_dropped_without_a_retry():
-    kp = GOOD["key_points"]["key_points"]
+    kp = KEY_POINTS
     dup_narrative = {
         "paragraphs": [
             *GOOD["narrative"]["paragraphs"][:2],
@@ -221,7 +257,7 @@ def test_later_sections_are_told_what_not_to_repeat():
     narrative_call = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeDraft")
     task = narrative_call["messages"][-1]["content"].split("TASK:")[1]
     assert "do not repeat" in task
-    assert GOOD["key_points"]["key_points"][0] in task
+    assert KEY_POINTS[0] in task
 
 
 def test_run_stats_sum_attempts():
@@ -317,7 +353,7 @@ def test_takeaway_repeating_a_paragraph_drops_the_paragraph_sentence_instead():
 
 def _assessment_repeating_a_key_point() -> dict:
     bad = dict(GOOD["deep_dive.assessment"])
-    bad["pros"] = [GOOD["deep_dive.assessment"]["pros"][0], GOOD["key_points"]["key_points"][1]]
+    bad["pros"] = [GOOD["deep_dive.assessment"]["pros"][0], KEY_POINTS[1]]
     return bad
 
 
@@ -352,7 +388,7 @@ def test_a_list_left_short_by_a_repair_is_topped_up_without_a_new_generation():
     )
     assert set(call["schema"]["properties"]) == {"pros"}
     task = call["messages"][-1]["content"].split("TASK:")[1]
-    assert "1 more pros" in task and GOOD["key_points"]["key_points"][1] in task
+    assert "1 more pros" in task and KEY_POINTS[1] in task
     assert call["messages"][-1]["content"].startswith(
         backend.calls[0]["messages"][-1]["content"].split("TASK:")[0]
     )
@@ -361,7 +397,7 @@ def test_a_list_left_short_by_a_repair_is_topped_up_without_a_new_generation():
 
 
 def test_a_top_up_that_fails_the_checks_falls_back_to_a_new_generation():
-    repeat = {"pros": [GOOD["key_points"]["key_points"][1]]}
+    repeat = {"pros": [KEY_POINTS[1]]}
     backend = scripted_with_top_ups({"deep_dive.assessment": [_assessment_repeating_a_key_point()]}, [repeat])
     composer, (_, _, _, deep_dive) = run(backend)
     assert deep_dive is not None and deep_dive.pros == GOOD["deep_dive.assessment"]["pros"]
@@ -395,7 +431,7 @@ def test_narrative_paragraphs_and_emptied_takeaways_are_not_topped_up():
 
 
 def test_a_narrative_repair_may_leave_a_short_paragraph_though_full_ones_are_asked_for():
-    kp = GOOD["key_points"]["key_points"]
+    kp = KEY_POINTS
     opening = "Ships are moving again at Harwick, the town's lifeline."
     narrative = {
         **GOOD["narrative"],

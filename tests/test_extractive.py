@@ -71,6 +71,8 @@ def test_key_points_are_verbatim_source_sentences_in_order(briefing) -> None:
     assert len(set(briefing.key_points)) == 4
     indexes = [sentences.index(p) for p in briefing.key_points]
     assert indexes == sorted(indexes)
+    # Each key point cites itself, by the same sentence ids as the model engine's key points.
+    assert briefing.cites == {f"key_points[{n}]": [i] for n, i in enumerate(indexes)}
 
 
 @pytest.mark.parametrize("n", [3, 4, 5])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_ground_article import ARTICLE, STRIKE, VOTE
+from test_ground_article import ARTICLE, COST, STRIKE, VOTE
 
 from briefwire.errors import ConfigError
 from briefwire.ground import ground_briefing
@@ -163,3 +163,28 @@ def test_archive_excerpts_are_evidence():
 def test_unknown_policy_is_a_config_error():
     with pytest.raises(ConfigError):
         ground_briefing(make_briefing(), ARTICLE, backend=None, policy="ignore")
+
+
+def test_a_key_point_is_checked_against_the_sentences_it_cites_first():
+    briefing = make_briefing().model_copy(
+        update={"cites": {"key_points[0]": [STRIKE], "key_points[1]": [STRIKE], "key_points[2]": [COST]}}
+    )
+    claims = by_section(ground_briefing(briefing, ARTICLE, backend=None))
+    first = claims["key_points[0]"][0]
+    assert first.label == "supported" and "supported by the sentences it cites" in first.reasons
+    assert [e.sentence_id for e in first.evidence] == [STRIKE]
+    # A citation cannot vouch for what its sentence does not say.
+    assert claims["key_points[1]"][0].label == "unsupported"
+    # A wrong citation costs nothing but the shortcut: the whole article is searched next.
+    vote = claims["key_points[2]"][0]
+    assert vote.label == "supported" and "supported by the sentences it cites" not in vote.reasons
+    assert vote.evidence[0].sentence_id == VOTE
+
+
+def test_cites_follow_their_key_points_when_sentences_are_dropped():
+    briefing = make_briefing().model_copy(
+        update={"cites": {"key_points[0]": [STRIKE], "key_points[2]": [VOTE]}}
+    )
+    b = ground_briefing(briefing, ARTICLE, backend=None, policy="drop")
+    assert b.key_points[1] == "The FNV union said 2,400 members voted for the deal."
+    assert b.cites == {"key_points[0]": [STRIKE], "key_points[1]": [VOTE]}  # was key_points[2]

@@ -6,6 +6,7 @@ import functools
 from pathlib import Path
 
 import pytest
+from fakes import cited
 
 from briefwire.batch import BatchConfig, run_batch
 from briefwire.llm.fake import FakeBackend
@@ -17,13 +18,12 @@ ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.ray
 
 # Not the headline: a titled article's headline is its title, written without a model call.
-KEY_POINTS = {
-    "key_points": [
-        "Pilots at Northwind Airlines voted on strike action over pay, the union said.",
-        "Northwind Airlines urged the union to return to talks.",
-        "Chief executive Maria Lindqvist said flights would run as planned on Monday.",
-    ]
-}
+POINTS = [
+    "Pilots at Northwind Airlines voted on strike action over pay, the union said.",
+    "Northwind Airlines urged the union to return to talks.",
+    "Chief executive Maria Lindqvist said flights would run as planned on Monday.",
+]
+KEY_POINTS = cited(POINTS)
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ def test_ray_engine_with_injected_backend_factory(local_ray: None, tmp_path: Pat
         report = run_batch(config, store=store, backend_factory=factory)
         assert report.ok, report.failures
         assert report.count("written") == 4 and report.generated_tokens > 0
-        assert all(KEY_POINTS["key_points"][1] in (out / f"s{n}.md").read_text() for n in range(4))
+        assert all(POINTS[1] in (out / f"s{n}.md").read_text() for n in range(4))
         assert store.counts()["briefings"] == 4
         assert store.counts()["llm_calls"] >= 4  # the workers' call logs came back too
         [row] = [r for r in store.list_briefings() if r.title and "town 2 " in r.title]

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-SCHEMA_VERSION = "1.1"  # 1.1 added run.sections[].top_ups; minor versions only add fields
+SCHEMA_VERSION = "1.2"  # 1.1 added run.sections[].top_ups, 1.2 cites; minor versions only add fields
 
 Label = Literal["supported", "unsupported", "contradicted", "opinion"]
 
@@ -130,6 +130,9 @@ class Briefing(BaseModel):
     # Filled by the extractive engine; empty otherwise.
     entities: list[str] = Field(default_factory=list)
     key_phrases: list[str] = Field(default_factory=list)
+    # The article sentences a field was written from, by path: {"key_points[2]": [6, 7]}. Ids are
+    # positions in the article's sentences, as Evidence.sentence_id; grounding tries these first.
+    cites: dict[str, list[int]] = Field(default_factory=dict)
     claims: list[Claim] = Field(default_factory=list)
     grounding: GroundingSummary | None = None
     # Human-readable notes: omitted sections, warnings from ingestion, fallbacks taken.

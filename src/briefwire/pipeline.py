@@ -100,6 +100,7 @@ def _compose_llm(
     briefing = Briefing(
         headline=headline,
         key_points=key_points,
+        cites=composer.cites_of("key_points", key_points),
         narrative=narrative,
         deep_dive=deep_dive,
         background=background if deep_dive else [],

@@ -68,6 +68,16 @@ def split_sentences(text: str) -> list[str]:
     return _reattach_opening_quotes(out)
 
 
+@lru_cache(maxsize=16)
+def article_sentences(text: str) -> tuple[str, ...]:
+    """``split_sentences(text)``, split once per process for a given article text.
+
+    A sentence's position here is its id everywhere: the numbers a key point cites, the
+    ``sentence_id`` of grounding evidence, the extractive engine's picks, the web page's marks.
+    """
+    return tuple(split_sentences(text))
+
+
 _DANGLING_QUOTE = re.compile(r'\s+["“]$')
 
 

@@ -31,14 +31,18 @@ from briefwire.compose.repair import (
 )
 from briefwire.compose.sections import SPECS, HeadlineOut, SectionSpec
 from briefwire.errors import GenerationError
+from briefwire.extractive.ranking import select_sentences
 from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
 from briefwire.llm.prompting import article_block, build_messages
 from briefwire.model import Article, BackgroundItem, DeepDive, Narrative, SectionStats
-from briefwire.text import title_headline
+from briefwire.text import article_sentences, smart_quotes, title_headline
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
+# Numbered sentences shown for a citing section: the most central ones (the extractive engine's
+# ranking), in article order. Fewer keep the prompt short; the lead and main facts are among them.
+CITE_CANDIDATES = 10
 TITLE_HEADLINE_NOTE = "headline: the article's own title (no model call, nothing added)"
 _REWRITE_FIELD_PREFIX = "narrative."
 
@@ -104,6 +108,8 @@ class Composer:
         self.progress = progress or ProgressSink()
         self.log_call = log_call
         self.accepted: list[str] = []  # sentences already in the briefing, for duplicate checks
+        self.cites: dict[str, list[int]] = {}  # an item's text -> the article sentence ids it cites
+        self._candidates: list[int] | None = None
         self.notes: list[str] = []
         self.stats: list[SectionStats] = []
 
@@ -119,8 +125,8 @@ class Composer:
         for attempt in range(MAX_ATTEMPTS):
             stats.attempts += 1
             params = _retry_params(base, attempt, self.seed)
-            completion = self._call(spec.name, messages, params, spec.schema(), stats)
-            parsed = _parse(spec.output, completion.text)
+            completion = self._call(spec.name, messages, params, self._schema(spec), stats)
+            parsed = self._parse_answer(spec, completion.text)
             if isinstance(parsed, str):
                 last_error = parsed + (
                     " (hit the token limit)" if completion.finish_reason == "length" else ""
@@ -212,14 +218,65 @@ class Composer:
         return None if problems else merged
 
     def _instruction(self, spec: SectionSpec) -> str:
-        """The section's instruction, plus the sentences it must not repeat (they change per briefing,
-        so they go after the cached article prefix)."""
+        """The section's instruction, plus the numbered sentences it may cite or the sentences it must
+        not repeat (they change per briefing, so they go after the cached article prefix)."""
+        if spec.cites:
+            sentences = article_sentences(self.article.text)
+            numbered = "\n".join(f"[{i + 1}] {smart_quotes(sentences[i])}" for i in self.candidates)
+            return f"{spec.instruction}\nNumbered sentences of the article:\n{numbered}"
         if not spec.avoid_repeats or not self.accepted:
             return spec.instruction
         already = "\n".join(f"- {s}" for s in self.accepted[:5])
         return (
             f"{spec.instruction}\nThese sentences are already in the briefing; do not repeat them:\n{already}"
         )
+
+    @property
+    def candidates(self) -> list[int]:
+        """The article sentence ids a citing section may name, in article order."""
+        if self._candidates is None:
+            sentences = list(article_sentences(self.article.text))
+            if len(sentences) <= CITE_CANDIDATES:
+                self._candidates = list(range(len(sentences)))
+            else:
+                self._candidates = select_sentences(sentences, CITE_CANDIDATES)
+        return self._candidates
+
+    def _schema(self, spec: SectionSpec) -> dict:
+        """The JSON schema to generate; a citing section may name only the numbers it was shown."""
+        schema = spec.schema()
+        if spec.cites:
+            shown = [i + 1 for i in self.candidates]
+            for definition in schema.get("$defs", {}).values():
+                cited = definition.get("properties", {}).get("sentences")
+                if cited is not None:
+                    cited["items"] = {"type": "integer", "enum": shown}
+        return schema
+
+    def _parse_answer(self, spec: SectionSpec, text: str) -> BaseModel | str:
+        """The validated output; a citing section's answer is unpacked into its output shape, each
+        item's sentence ids kept in ``self.cites`` (numbers it was not shown are ignored)."""
+        if not spec.cites or spec.draft is None:
+            return _parse(spec.output, text)
+        drafted = _parse(spec.draft, text)
+        if isinstance(drafted, str):
+            return drafted
+        shown = set(self.candidates)
+        data: dict[str, Any] = {}
+        for name, items in drafted.model_dump().items():
+            data[name] = [item["point"] for item in items]
+            for item in items:
+                ids = [n - 1 for n in dict.fromkeys(item["sentences"]) if n - 1 in shown]
+                if ids:
+                    self.cites[item["point"]] = ids
+        try:
+            return spec.output.model_validate(data)
+        except ValidationError as err:
+            return f"schema violation: {err.errors()[0]['msg']}"
+
+    def cites_of(self, field: str, items: list[str]) -> dict[str, list[int]]:
+        """``{"key_points[0]": [3, 4], ...}`` for the items of ``field`` that named their sources."""
+        return {f"{field}[{i}]": self.cites[t] for i, t in enumerate(items) if t in self.cites}
 
     def _problems(self, spec: SectionSpec, output: BaseModel) -> list[Problem]:
         fields = {p: s for p, s in flatten(spec, output).items() if p not in UNCHECKED_FIELDS}

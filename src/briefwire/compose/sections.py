@@ -68,6 +68,18 @@ class KeyPointsOut(BaseModel):
     key_points: list[KeyPoint] = Field(min_length=3, max_length=5)  # type: ignore[valid-type]
 
 
+class CitedKeyPoint(BaseModel):
+    # Numbers first: the model picks its source sentences, then writes from them.
+    sentences: list[int] = Field(min_length=1, max_length=2)
+    point: KeyPoint  # type: ignore[valid-type]
+
+
+class KeyPointsCited(BaseModel):
+    """What the model is asked for: each key point with the numbered sentences it comes from."""
+
+    key_points: list[CitedKeyPoint] = Field(min_length=3, max_length=5)
+
+
 class NarrativeOut(BaseModel):
     paragraphs: list[ShortParagraph] = Field(min_length=3, max_length=4)  # type: ignore[valid-type]
     key_takeaway: KeyPoint  # type: ignore[valid-type]
@@ -108,8 +120,11 @@ class SectionSpec:
     params: GenerationParams = field(default_factory=GenerationParams)
     # Show the model the sentences already written, so it does not restate them.
     avoid_repeats: bool = False
-    # A stricter shape to generate than ``output`` accepts, leaving room for repairs.
+    # A stricter shape to generate than ``output`` accepts, leaving room for repairs; with
+    # ``cites``, the output's items each paired with the numbers of the sentences they come from.
     draft: type[BaseModel] | None = None
+    # Show the model numbered article sentences and have each item name its sources (composer.py).
+    cites: bool = False
 
     def schema(self) -> dict:
         return (self.draft or self.output).model_json_schema()
@@ -150,9 +165,10 @@ def _spec(
     base: GenerationParams,
     avoid_repeats: bool = False,
     draft: type[BaseModel] | None = None,
+    cites: bool = False,
 ) -> SectionSpec:
     return SectionSpec(
-        name, section, instruction, output, budget, _with_budget(base, budget), avoid_repeats, draft
+        name, section, instruction, output, budget, _with_budget(base, budget), avoid_repeats, draft, cites
     )
 
 
@@ -172,12 +188,18 @@ SPECS: tuple[SectionSpec, ...] = (
     _spec(
         "key_points",
         "key_points",
-        "List the 3 to 5 most important facts of the article as key points. Each key point is one "
-        "short, complete sentence of at most 30 words and covers a different fact. "
-        f"{_NO_INVENTION} Answer as JSON.",
+        # Compressing one or two named sentences keeps each fact with its actor; a point written
+        # from the whole article is where a small model merges and swaps.
+        "List the 3 to 5 most important facts of the article as key points, using the numbered "
+        "sentences below. For each key point, first give the numbers of the one or two sentences it "
+        "comes from, then write it: one short, complete sentence of at most 30 words that says what "
+        "those sentences say in fewer words, with the same people doing the same things. Each key "
+        f"point covers a different fact. {_NO_INVENTION} Answer as JSON.",
         KeyPointsOut,
-        320,
+        360,
         _LISTS,
+        draft=KeyPointsCited,
+        cites=True,
     ),
     _spec(
         "narrative",

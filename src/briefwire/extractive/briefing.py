@@ -8,7 +8,13 @@ from briefwire.errors import ConfigError, InputError
 from briefwire.extractive.annotate import annotate, load_word_lists
 from briefwire.extractive.ranking import score_sentences, select_ranked
 from briefwire.model import Article, Briefing, Claim, Evidence, GroundingSummary, RunStats, Source
-from briefwire.text import normalize_space, shorten_headline, split_sentences, title_headline
+from briefwire.text import (
+    article_sentences,
+    normalize_space,
+    shorten_headline,
+    split_sentences,
+    title_headline,
+)
 
 MIN_POINTS, MAX_POINTS = 3, 5
 
@@ -41,7 +47,7 @@ def extractive_briefing(article: Article, *, n_points: int = 4) -> Briefing:
             f"The extractive engine writes {MIN_POINTS} to {MAX_POINTS} key points, not {n_points}."
         )
     started = time.perf_counter()
-    sentences = split_sentences(article.text)
+    sentences = list(article_sentences(article.text))
     if not sentences:
         raise InputError("The article has no text to brief.")
     title = normalize_space(article.title) if article.title and article.title.strip() else None
@@ -89,6 +95,7 @@ def extractive_briefing(article: Article, *, n_points: int = 4) -> Briefing:
         source=Source(title=article.title, author=article.author, date=article.date, url=article.url),
         headline=headline,
         key_points=[sentences[i] for i in chosen],
+        cites={f"key_points[{n}]": [i] for n, i in enumerate(chosen)},
         entities=entities,
         key_phrases=key_phrases,
         claims=claims,

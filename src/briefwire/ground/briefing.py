@@ -37,6 +37,7 @@ class Unit:
     claim: Claim | None = None
     keep: bool = True
     changed: bool = False
+    cites: list[int] | None = None  # the article sentences its field was written from
 
 
 def section_path(field: Field) -> str:
@@ -68,13 +69,14 @@ def is_analytic(field: Field, sentence: str) -> bool:
 def units_of(b: Briefing) -> list[Unit]:
     units = []
     for field, text in _fields(b):
-        units += [Unit(field, s, is_analytic(field, s)) for s in split_sentences(text)]
+        cites = b.cites.get(section_path(field))
+        units += [Unit(field, s, is_analytic(field, s), cites=cites) for s in split_sentences(text)]
     return units
 
 
 def check_units(units: list[Unit], checker: Checker) -> None:
     for u in units:
-        u.claim, _ = checker.check(u.text, section_path(u.field), analytic=u.analytic)
+        u.claim, _ = checker.check(u.text, section_path(u.field), analytic=u.analytic, cites=u.cites)
 
 
 def apply_policy(units: list[Unit], checker: Checker, backend: Backend | None, policy: str) -> list[str]:
@@ -136,10 +138,13 @@ def rebuild(b: Briefing, units: list[Unit], article: Article) -> tuple[Briefing,
     notes: list[str] = []
     remap = _drop_empty_items(data, notes)
     claims = []
+    data["cites"] = {}
     for u in units:
         if u.keep and u.claim is not None:
             field = remap.get(u.field, u.field)
             claims.append(u.claim.model_copy(update={"section": section_path(field)}))
+        if u.keep and u.cites:
+            data["cites"][section_path(remap.get(u.field, u.field))] = u.cites
     claims = _fill_required(data, claims, article, notes)
     return Briefing.model_validate(data), claims, notes
 

@@ -44,10 +44,11 @@ class Checker:
     def messages(self, instruction: str) -> list[Message]:
         return build_messages(self.prefix, instruction)
 
-    def signals(self, sentence: str, *, headline: bool = False) -> Signals:
-        """What the fast checks find in one sentence (no model call)."""
+    def signals(self, sentence: str, *, headline: bool = False, only: list[int] | None = None) -> Signals:
+        """What the fast checks find in one sentence (no model call); evidence from ``only`` (positions
+        in the index) when given."""
         facts = self.index.analyse_claim(_CITATION.sub("", sentence))
-        a = assess(self.index, facts)
+        a = assess(self.index, facts, only)
         lead = lead_coverage(self.index, facts) if headline else 1.0
         return Signals(a, headline=headline, lead_coverage=lead)
 
@@ -67,9 +68,26 @@ class Checker:
         return safe_yes_probability(self.backend, self.judge_messages(sentence, s))
 
     def assess_sentence(
-        self, sentence: str, *, analytic: bool = False, headline: bool = False
+        self, sentence: str, *, analytic: bool = False, headline: bool = False, cites: list[int] | None = None
     ) -> tuple[Verdict, Assessment]:
-        s = self.signals(sentence, headline=headline)
+        """The label of one sentence. A sentence that cites article sentences is checked against
+        those first; only if they do not support it is the whole source searched."""
+        if cites:
+            only = [
+                j
+                for j, e in enumerate(self.index.sentences)
+                if e.source == "article" and e.sentence_id in cites
+            ]
+            verdict, a = self._assess(sentence, analytic=analytic, headline=headline, only=only)
+            if verdict.label == "supported":
+                verdict.reasons.append("supported by the sentences it cites")
+                return verdict, a
+        return self._assess(sentence, analytic=analytic, headline=headline)
+
+    def _assess(
+        self, sentence: str, *, analytic: bool, headline: bool, only: list[int] | None = None
+    ) -> tuple[Verdict, Assessment]:
+        s = self.signals(sentence, headline=headline, only=only)
         a = s.assessment
         weights = shipped(judged=self.backend is not None)
         # An analytic sentence that states no fact is an opinion unless its words are the source's;
@@ -93,8 +111,11 @@ class Checker:
             out.append(Evidence(source=sent.source, sentence_id=sent.sentence_id, text=sent.text))
         return out
 
-    def check(self, text: str, section: str, *, analytic: bool = False) -> tuple[Claim, list[Assessment]]:
-        """One claim; a text of several sentences is checked per sentence and the worst label kept."""
+    def check(
+        self, text: str, section: str, *, analytic: bool = False, cites: list[int] | None = None
+    ) -> tuple[Claim, list[Assessment]]:
+        """One claim; a text of several sentences is checked per sentence and the worst label kept.
+        ``cites``: the article sentence ids the claim says it was written from."""
         if not text.strip():
             return Claim(
                 section=section, text="", label="unsupported", score=0.0, reasons=["empty claim"]
@@ -107,7 +128,9 @@ class Checker:
             return Claim(
                 section=section, text=text.strip(), label="supported", score=1.0, reasons=[TITLE_REASON]
             ), []
-        results = [self.assess_sentence(s, analytic=analytic, headline=headline) for s in sentences]
+        results = [
+            self.assess_sentence(s, analytic=analytic, headline=headline, cites=cites) for s in sentences
+        ]
         verdict = max((v for v, _ in results), key=lambda v: SEVERITY[v.label])
         evidence: list[Evidence] = []
         reasons: list[str] = []

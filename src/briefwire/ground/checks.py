@@ -7,6 +7,7 @@ Each problem becomes a ``Finding`` with a short reason; ``scoring`` turns findin
 from __future__ import annotations
 
 import itertools
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,8 +64,9 @@ class Alignment:
     owner: dict[str, int] = field(default_factory=dict)  # claim word -> evidence position covering it
 
 
-def align(index: SourceIndex, claim: TextFacts) -> Alignment:
-    """Greedy evidence selection: the best-covering sentence, then sentences that cover what is left."""
+def align(index: SourceIndex, claim: TextFacts, only: Collection[int] | None = None) -> Alignment:
+    """Greedy evidence selection: the best-covering sentence, then sentences that cover what is left.
+    With ``only`` (positions in ``index.sentences``), evidence comes from those sentences alone."""
     keys = claim.keyset
     weights = {k: index.weight(k) for k in keys}
     total = sum(weights.values())
@@ -93,6 +95,13 @@ def align(index: SourceIndex, claim: TextFacts) -> Alignment:
         for j, sent in enumerate(index.sentences):
             if any(same_quantity(q, e) for e in sent.facts.quantities):
                 bonus[j] += index.unseen_weight
+    barred = np.zeros(n, dtype=bool)
+    if only is not None:
+        barred[:] = True
+        barred[[j for j in only if 0 <= j < n]] = False
+        if barred.all():
+            return Alignment([], 0.0, 0.0, [], [], [])
+        scores = np.where(barred, -np.inf, scores)
     # Recall of the claim first; precision breaks ties toward the sentence about the same thing.
     best = int(np.argmax((scores + bonus) / total + 0.1 * scores / index.sentence_weight))
     chosen, gains = [best], [scores[best] / total]
@@ -104,6 +113,7 @@ def align(index: SourceIndex, claim: TextFacts) -> Alignment:
         for k in uncovered:
             for j in postings[k]:
                 gain[j] += weights[k]
+        gain[barred] = -np.inf
         j = int(np.argmax(gain))
         if gain[j] / total < MIN_GAIN:
             break
@@ -329,8 +339,8 @@ def check_roles(index: SourceIndex, j: int, claim: TextFacts) -> Finding | None:
     return None
 
 
-def assess(index: SourceIndex, claim: TextFacts) -> Assessment:
-    al = align(index, claim)
+def assess(index: SourceIndex, claim: TextFacts, only: Collection[int] | None = None) -> Assessment:
+    al = align(index, claim, only)
     evidence = al.evidence
     a = Assessment(evidence, al.cov1, al.cov, missing=al.missing)
     check_names(index, claim, evidence, a)

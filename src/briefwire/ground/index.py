@@ -27,7 +27,7 @@ from briefwire.ground.normalize import (
     word_key,
 )
 from briefwire.model import Article, BackgroundItem
-from briefwire.text import plain_quotes, split_sentences
+from briefwire.text import article_sentences, plain_quotes, split_sentences
 
 # Tokens after which a capital letter says nothing about a name.
 _OPENERS = {'"', "'", ":", ";", "(", "-", "--", "–", "—", "*", "•", "…"}
@@ -265,9 +265,9 @@ class SourceIndex:
         self.article = article
         self.background = list(background)
         nlp = load_nlp()
-        # Ids index split_sentences(article.text) exactly; quotes are straightened per sentence.
+        # Ids are positions in article_sentences(), as compose cites them; quotes straightened per sentence.
         items: list[tuple[str, int, str]] = [
-            ("article", i, s) for i, s in enumerate(split_sentences(article.text))
+            ("article", i, s) for i, s in enumerate(article_sentences(article.text))
         ]
         for item in self.background:
             items += [

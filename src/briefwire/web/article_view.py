@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from briefwire.model import Article, Claim, Evidence
 from briefwire.render.layout import safe_url
-from briefwire.text import normalize_space, split_paragraphs, split_sentences
+from briefwire.text import article_sentences, normalize_space, split_paragraphs, split_sentences
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class ArticleView:
 
 
 def article_view(article: Article, claims: Sequence[Claim]) -> ArticleView:
-    sentences = split_sentences(article.text)
+    sentences = list(article_sentences(article.text))
     located = tuple(tuple(_locate(ev, sentences) for ev in claim.evidence) for claim in claims)
     cited = {i for per_claim in located for i in per_claim if i is not None}
     numbered = [Sentence(i, text, i in cited) for i, text in enumerate(sentences)]
