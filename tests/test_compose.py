@@ -47,6 +47,7 @@ GOOD = {
     },
     "deep_dive.context": {
         "title": "Why a three-day closure hurt Harwick",
+        "main_development": "The Port of Harwick reopened after Storm Elin closed it for three days.",
         "context": [
             "Harwick relies on shipping for much of its trade. A closure of even a few days ripples through "
             "warehouses, hauliers and shops that wait for goods."
@@ -67,7 +68,10 @@ GOOD = {
         ],
     },
     "deep_dive.assessment": {
-        "pros": ["The inspection put safety first.", "Clear communication kept traders informed."],
+        "pros": [
+            "The inspection put safety first.",
+            "Jane Okafor declared the quays safe before ships moved.",
+        ],
         "cons": ["Traders lost money every day of the closure.", "Ships faced long waits offshore."],
         "recommendations": [
             "Local officials should publish a storm response plan.",
@@ -351,10 +355,12 @@ def test_takeaway_repeating_a_paragraph_drops_the_paragraph_sentence_instead():
 # -- top-ups: only the missing list items are asked for again ----------------------------
 
 
-def _assessment_repeating_a_key_point() -> dict:
-    bad = dict(GOOD["deep_dive.assessment"])
-    bad["pros"] = [GOOD["deep_dive.assessment"]["pros"][0], KEY_POINTS[1]]
-    return bad
+def _key_points_repeating_one() -> dict:
+    """Three key points, the third a repeat of the second: dropping it leaves one too few."""
+    return cited([KEY_POINTS[0], KEY_POINTS[1], KEY_POINTS[1]])
+
+
+NEW_POINT = "About 40 ships had waited offshore while the port was closed."
 
 
 def scripted_with_top_ups(overrides: dict[str, list[object]], top_ups: list[object]) -> FakeBackend:
@@ -370,37 +376,34 @@ def scripted_with_top_ups(overrides: dict[str, list[object]], top_ups: list[obje
 
 
 def test_a_list_left_short_by_a_repair_is_topped_up_without_a_new_generation():
-    new_pro = "Ships could berth again without waiting for new repairs."
     backend = scripted_with_top_ups(
-        {"deep_dive.assessment": [_assessment_repeating_a_key_point()]}, [{"pros": [new_pro]}]
+        {"key_points": [_key_points_repeating_one()]}, [{"key_points": [NEW_POINT]}]
     )
-    composer, (_, _, _, deep_dive) = run(backend)
-    assert deep_dive is not None
-    assert deep_dive.pros == [GOOD["deep_dive.assessment"]["pros"][0], new_pro]
-    stats = composer.stats[-1]
+    composer, (_, key_points, _, _) = run(backend, sections=("key_points", "narrative"))
+    assert key_points == [KEY_POINTS[0], KEY_POINTS[1], NEW_POINT]
+    stats = composer.stats[0]
     assert (stats.attempts, stats.top_ups) == (1, 1)
-    call = backend.calls[-1]
+    call = backend.calls[1]
     # Exactly the missing item is asked for, with what it must not repeat, after the cached article.
-    assert (
-        call["schema"]["properties"]["pros"]["minItems"]
-        == call["schema"]["properties"]["pros"]["maxItems"]
-        == 1
-    )
-    assert set(call["schema"]["properties"]) == {"pros"}
+    wanted = call["schema"]["properties"]["key_points"]
+    assert wanted["minItems"] == wanted["maxItems"] == 1
+    assert set(call["schema"]["properties"]) == {"key_points"}
     task = call["messages"][-1]["content"].split("TASK:")[1]
-    assert "1 more pros" in task and KEY_POINTS[1] in task
+    assert "1 more key points" in task and KEY_POINTS[1] in task
     assert call["messages"][-1]["content"].startswith(
         backend.calls[0]["messages"][-1]["content"].split("TASK:")[0]
     )
     assert call["params"].max_tokens < 100
     assert any("wrote 1 new item" in n for n in composer.notes)
+    # An item written by a top-up named no sources: it is checked against the whole article.
+    assert composer.cites_of("key_points", key_points) == {"key_points[0]": [0], "key_points[1]": [1]}
 
 
 def test_a_top_up_that_fails_the_checks_falls_back_to_a_new_generation():
-    repeat = {"pros": [KEY_POINTS[1]]}
-    backend = scripted_with_top_ups({"deep_dive.assessment": [_assessment_repeating_a_key_point()]}, [repeat])
-    composer, (_, _, _, deep_dive) = run(backend)
-    assert deep_dive is not None and deep_dive.pros == GOOD["deep_dive.assessment"]["pros"]
+    repeat = {"key_points": [KEY_POINTS[1]]}
+    backend = scripted_with_top_ups({"key_points": [_key_points_repeating_one()]}, [repeat])
+    composer, (_, key_points, _, _) = run(backend, sections=("key_points",))
+    assert key_points == KEY_POINTS
     stats = composer.stats[-1]
     assert (stats.attempts, stats.top_ups) == (2, 1)
 
@@ -422,12 +425,14 @@ def test_narrative_paragraphs_and_emptied_takeaways_are_not_topped_up():
         plan_top_up(specs["narrative"], narrative, [Problem("narrative.key_takeaway", "copy", takeaway)])
         is None
     )
+    # The deep dive's lists may shrink (or empty: "does not apply"); only the key points are topped up.
     assessment = AssessmentOut.model_validate(GOOD["deep_dive.assessment"])
     con = GOOD["deep_dive.assessment"]["cons"][1]
-    plan = plan_top_up(
-        specs["deep_dive.assessment"], assessment, [Problem("deep_dive.cons[1]", "duplicate", con)]
-    )
-    assert plan is not None and plan.missing == {"cons": 1}
+    problem = [Problem("deep_dive.cons[1]", "duplicate", con)]
+    assert plan_top_up(specs["deep_dive.assessment"], assessment, problem) is None
+    points = KeyPointsOut(key_points=KEY_POINTS)
+    plan = plan_top_up(specs["key_points"], points, [Problem("key_points[2]", "duplicate", KEY_POINTS[2])])
+    assert plan is not None and plan.missing == {"key_points": 1}
 
 
 def test_a_narrative_repair_may_leave_a_short_paragraph_though_full_ones_are_asked_for():
@@ -446,9 +451,9 @@ def test_a_narrative_repair_may_leave_a_short_paragraph_though_full_ones_are_ask
 
 
 def test_top_ups_can_be_turned_off():
-    backend = scripted({"deep_dive.assessment": [_assessment_repeating_a_key_point()]})
+    backend = scripted({"key_points": [_key_points_repeating_one()]})
     composer = Composer(backend, ARTICLE, seed=7, top_ups=False)
-    compose(composer, ("key_points", "deep_dive"))
+    compose(composer, ("key_points",))
     stats = composer.stats[-1]
     assert (stats.attempts, stats.top_ups) == (2, 0)
     assert all(c["schema"]["title"] != "TopUpOut" for c in backend.calls)
@@ -473,3 +478,53 @@ def test_an_initialism_may_end_in_a_full_stop_inside_a_key_point():
     assert adapter.validate_python("The U.S. President spoke to Russia's leader on Tuesday.")
     with pytest.raises(ValidationError):  # a real sentence break is still refused
         adapter.validate_python("The talks ended on Monday. A new round begins in May.")
+
+
+# -- the deep dive: about this story's main development, nothing that fits any story ----------
+
+
+def test_the_deep_dive_names_the_main_development_and_analyses_it():
+    backend = scripted()
+    _, (_, _, _, deep_dive) = run(backend)
+    assert deep_dive is not None
+    assert deep_dive.main_development == GOOD["deep_dive.context"]["main_development"]
+    assessment = next(c for c in backend.calls if c["schema"]["title"] == "AssessmentOut")
+    task = assessment["messages"][-1]["content"].split("TASK:")[1]
+    assert "pros and 2 or 3 cons of the main development" in task
+    assert f"The main development: {deep_dive.main_development}" in task
+    assert deep_dive.not_applicable == []
+
+
+def test_items_that_would_fit_any_story_are_detected():
+    source = SourceText.of(ARTICLE.text)
+    assert source.generic("Focus on quality over quantity.")
+    assert source.generic("Stakeholders should improve communication and ensure transparency.")
+    assert not source.generic("Hauliers can reschedule collections with the port.")
+    assert not source.generic("Engineers should inspect quays again before the next storm.")
+    # Another form of an article word ties an item to the story too: "inspections" for "inspected".
+    assert not source.generic("Regular inspections should continue.")
+
+
+def test_generic_items_are_dropped_and_a_list_left_empty_says_it_does_not_apply():
+    outlook = dict(GOOD["deep_dive.outlook"])
+    outlook["practical_steps"] = ["Focus on quality over quantity.", "Stakeholders should stay informed."]
+    outlook["trends"] = [GOOD["deep_dive.outlook"]["trends"][0], "Communication will become more important."]
+    assessment = {**GOOD["deep_dive.assessment"], "recommendations": []}  # the model says: none apply
+    backend = scripted({"deep_dive.outlook": [outlook], "deep_dive.assessment": [assessment]})
+    composer, (_, _, _, deep_dive) = run(backend)
+    assert deep_dive is not None
+    assert deep_dive.practical_steps == [] and deep_dive.trends == [GOOD["deep_dive.outlook"]["trends"][0]]
+    assert deep_dive.not_applicable == ["practical_steps", "recommendations"]
+    assert any("deep_dive.outlook: removed 3 sentence(s)" in n and "generic" in n for n in composer.notes)
+    assert [s.attempts for s in composer.stats][-2:] == [1, 1]  # dropped, not generated again
+
+    from briefwire.model import Briefing
+    from briefwire.render import render
+    from briefwire.render.layout import NOT_APPLICABLE
+
+    markdown = render(Briefing(deep_dive=deep_dive), "md")
+    steps = markdown.split("### Practical steps")[1].split("###")[0]
+    assert NOT_APPLICABLE in steps
+    assert NOT_APPLICABLE in markdown.split("### Actionable recommendations")[1]
+    assert "### Main development" in markdown and deep_dive.main_development in markdown
+    assert markdown.count(NOT_APPLICABLE) == 2  # the lists that have items say nothing of the kind

@@ -188,3 +188,13 @@ def test_cites_follow_their_key_points_when_sentences_are_dropped():
     b = ground_briefing(briefing, ARTICLE, backend=None, policy="drop")
     assert b.key_points[1] == "The FNV union said 2,400 members voted for the deal."
     assert b.cites == {"key_points[0]": [STRIKE], "key_points[1]": [VOTE]}  # was key_points[2]
+
+
+def test_the_main_development_line_is_checked_as_a_fact():
+    dive = make_briefing().deep_dive
+    assert dive is not None
+    true = dive.model_copy(update={"main_development": FAITHFUL})
+    false = dive.model_copy(update={"main_development": "Dock workers in Syria ended a strike."})
+    for deep_dive, label in ((true, "supported"), (false, "unsupported")):
+        b = ground_briefing(Briefing(deep_dive=deep_dive), ARTICLE, backend=None)
+        assert by_section(b)["deep_dive.main_development"][0].label == label

@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-SCHEMA_VERSION = "1.2"  # 1.1 added run.sections[].top_ups, 1.2 cites; minor versions only add fields
+SCHEMA_VERSION = "1.2"  # 1.1 added run.sections[].top_ups; 1.2 cites and deep_dive.main_development,
+# deep_dive.not_applicable. Minor versions only add fields.
 
 Label = Literal["supported", "unsupported", "contradicted", "opinion"]
 
@@ -48,6 +49,8 @@ class Narrative(BaseModel):
 
 class DeepDive(BaseModel):
     title: str
+    # One sentence naming the story's main decision or development; the pros and cons are of it.
+    main_development: str = ""
     context: list[str]
     resolutions: list[str]
     practical_steps: list[str]
@@ -55,6 +58,9 @@ class DeepDive(BaseModel):
     pros: list[str]
     cons: list[str]
     recommendations: list[str]
+    # Lists that do not apply to this story (no practical steps for readers of an awards story),
+    # said in one line instead of padded with items that would fit any story.
+    not_applicable: list[str] = Field(default_factory=list)
 
 
 class Link(BaseModel):

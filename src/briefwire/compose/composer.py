@@ -29,7 +29,7 @@ from briefwire.compose.repair import (
     flatten,
     plan_top_up,
 )
-from briefwire.compose.sections import SPECS, HeadlineOut, SectionSpec
+from briefwire.compose.sections import ANALYTIC_LISTS, SPECS, HeadlineOut, SectionSpec
 from briefwire.errors import GenerationError
 from briefwire.extractive.ranking import select_sentences
 from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
@@ -45,6 +45,7 @@ MAX_ATTEMPTS = 3
 CITE_CANDIDATES = 10
 TITLE_HEADLINE_NOTE = "headline: the article's own title (no model call, nothing added)"
 _REWRITE_FIELD_PREFIX = "narrative."
+_ANALYTIC_PATHS = frozenset(f"deep_dive.{name}" for name in ANALYTIC_LISTS)
 
 CallLogger = Callable[[str, str, SectionStats], None]  # (section, prompt_hash, stats)
 Layout = Callable[[str, str], list[Message]]  # (article prefix, instruction) → messages
@@ -109,6 +110,7 @@ class Composer:
         self.log_call = log_call
         self.accepted: list[str] = []  # sentences already in the briefing, for duplicate checks
         self.cites: dict[str, list[int]] = {}  # an item's text -> the article sentence ids it cites
+        self.main_development = ""  # named by the deep dive's first call; later calls analyse it
         self._candidates: list[int] | None = None
         self.notes: list[str] = []
         self.stats: list[SectionStats] = []
@@ -171,6 +173,7 @@ class Composer:
         self.accepted.extend(
             s for path, sents in flatten(spec, output).items() if path not in UNCHECKED_FIELDS for s in sents
         )
+        self.main_development = getattr(output, "main_development", None) or self.main_development
         return output
 
     def skip_spec(self, name: str, note: str) -> None:
@@ -224,6 +227,8 @@ class Composer:
             sentences = article_sentences(self.article.text)
             numbered = "\n".join(f"[{i + 1}] {smart_quotes(sentences[i])}" for i in self.candidates)
             return f"{spec.instruction}\nNumbered sentences of the article:\n{numbered}"
+        if spec.about_main and self.main_development:
+            return f"{spec.instruction}\nThe main development: {self.main_development}"
         if not spec.avoid_repeats or not self.accepted:
             return spec.instruction
         already = "\n".join(f"- {s}" for s in self.accepted[:5])
@@ -267,8 +272,8 @@ class Composer:
             data[name] = [item["point"] for item in items]
             for item in items:
                 ids = [n - 1 for n in dict.fromkeys(item["sentences"]) if n - 1 in shown]
-                if ids:
-                    self.cites[item["point"]] = ids
+                if ids:  # a repeated item keeps the sources it was first given
+                    self.cites.setdefault(item["point"], ids)
         try:
             return spec.output.model_validate(data)
         except ValidationError as err:
@@ -281,7 +286,14 @@ class Composer:
     def _problems(self, spec: SectionSpec, output: BaseModel) -> list[Problem]:
         fields = {p: s for p, s in flatten(spec, output).items() if p not in UNCHECKED_FIELDS}
         rewrite = [p for p in fields if p.startswith(_REWRITE_FIELD_PREFIX)]
-        return problems_in(fields, earlier=self.accepted, source=self.source, rewrite_fields=rewrite)
+        analytic = [p for p in fields if p.split("[")[0] in _ANALYTIC_PATHS]
+        return problems_in(
+            fields,
+            earlier=self.accepted,
+            source=self.source,
+            rewrite_fields=rewrite,
+            analytic_fields=analytic,
+        )
 
     def _repair(self, spec: SectionSpec, output: BaseModel, problems: list[Problem]) -> BaseModel:
         problems = blame_list_twins(spec, output, problems)
@@ -338,5 +350,6 @@ def compose(
         merged: dict[str, Any] = {}
         for name in ("deep_dive.context", "deep_dive.outlook", "deep_dive.assessment"):
             merged.update(results[name].model_dump())
+        merged["not_applicable"] = [name for name in ANALYTIC_LISTS if not merged[name]]
         deep_dive = DeepDive(**merged)
     return headline, key_points, narrative, deep_dive

@@ -43,6 +43,28 @@ COPY_RUN_WORDS = 20
 MAX_NARRATIVE_5GRAM_OVERLAP = 0.6
 # How close (difflib ratio) an unknown word must be to an article word to count as its misspelling.
 TYPO_SIMILARITY = 0.8
+# Words of analysis that fit any story: an item whose only links to the article are these (and
+# stop words) names no actor, place or measure of it ("Focus on quality over quantity").
+_GENERIC = frozenset(
+    (
+        "focus quality quantity improve improving improved improvement skills work working ensure "
+        "stakeholders communication communicate transparency transparent collaboration collaborate "
+        "strategy strategies measures situation issue issues impact impacts effort efforts approach "
+        "public people person community communities government governments authorities officials "
+        "industry sector market markets company companies organisation organisations organization "
+        "organizations business businesses policy policies future term long short plan plans "
+        "planning growth development developments change changes challenge challenges opportunity "
+        "opportunities risk risks resources support supporting invest investing investment monitor "
+        "monitoring closely consider continue continued increase increased reduce reduced potential "
+        "new important better best need needs help key stay informed aware awareness local global "
+        "trust confidence decision decisions makers leaders leadership stability economy economic "
+        "efficiency effective effectively success successful overall areas area level levels way ways "
+        "time times world country countries national international affected others everyone "
+        "individuals public-private regular regularly priority priorities prioritise prioritize "
+        "maintain maintaining address addressing encourage encouraging promote promoting provide "
+        "providing develop developing create creating implement implementing review reviewing"
+    ).split()
+)
 
 
 def words(text: str) -> list[str]:
@@ -125,6 +147,18 @@ class SourceText:
                 return word
         return None
 
+    def generic(self, sentence: str) -> bool:
+        """True when no word of ``sentence`` ties it to this article: none of its names, figures or
+        specific words (another form of one counts: "strikers" for "strike"), only words of
+        analysis that would fit any story."""
+        for word in content_words(sentence) - _GENERIC:
+            if word in self.vocabulary:
+                return False
+            stem = word[:5]
+            if len(stem) == 5 and any(v.startswith(stem) and v not in _GENERIC for v in self.vocabulary):
+                return False
+        return True
+
     def copied_sentence(self, sentence: str) -> bool:
         toks = words(sentence)
         for src in self.sentences:
@@ -143,7 +177,7 @@ class SourceText:
 @dataclass(frozen=True)
 class Problem:
     path: str  # "narrative.paragraphs[1]"
-    kind: str  # cut_off | duplicate | copy | overlap | typo
+    kind: str  # cut_off | duplicate | copy | overlap | typo | generic
     sentence: str  # the offending sentence ("" for whole-section problems)
 
     def __str__(self) -> str:
@@ -153,6 +187,7 @@ class Problem:
             "copy": "copies a source sentence",
             "overlap": "copies too much of the source",
             "typo": "misspells a word",
+            "generic": "would fit any story (names nothing of this one)",
         }[self.kind]
         return f"{self.path}: {what}" + (f": {self.sentence[:60]!r}" if self.sentence else "")
 
@@ -163,16 +198,19 @@ def problems_in(
     earlier: Iterable[str] = (),
     source: SourceText | None = None,
     rewrite_fields: Iterable[str] = (),
+    analytic_fields: Iterable[str] = (),
 ) -> list[Problem]:
     """All content problems in one section's fields.
 
     ``fields`` maps a path ("key_points[0]") to its sentences; ``earlier`` holds
     sentences already accepted elsewhere in the briefing; ``rewrite_fields`` are
-    the paths that must not copy the source (the narrative).
+    the paths that must not copy the source (the narrative); ``analytic_fields`` the paths
+    whose items must be about this story (the deep dive's lists).
     """
     found: list[Problem] = []
     seen = list(earlier)
     rewrite = set(rewrite_fields)
+    analytic = set(analytic_fields)
     for path, sentences in fields.items():
         for sent in sentences:
             if is_cut_off(sent):
@@ -183,6 +221,8 @@ def problems_in(
                 found.append(Problem(path, "copy", sent))
             if source is not None and source.misspelt(sent):
                 found.append(Problem(path, "typo", sent))
+            if source is not None and path in analytic and source.generic(sent):
+                found.append(Problem(path, "generic", sent))
             seen.append(sent)
     if source is not None and rewrite:
         rewritten = [(path, s) for path in rewrite for s in fields.get(path, [])]

@@ -21,7 +21,9 @@ from briefwire.compose.quality import Problem, near_duplicate
 from briefwire.compose.sections import ITEM_LABELS, SectionSpec
 from briefwire.text import split_sentences
 
-UNCHECKED_FIELDS = {"headline", "deep_dive.title"}  # titles, not sentences
+# Titles, and the deep dive's one line naming the main development (it restates the story's main
+# fact on purpose, so it is no repeat of a key point); grounding still checks it.
+UNCHECKED_FIELDS = {"headline", "deep_dive.title", "deep_dive.main_development"}
 # How many sentences a top-up instruction shows the model as already written.
 MAX_SHOWN = 8
 

@@ -93,19 +93,26 @@ class NarrativeDraft(NarrativeOut):
 
 class ContextOut(BaseModel):
     title: Title
+    main_development: Item  # type: ignore[valid-type]
     context: list[Paragraph] = Field(min_length=1, max_length=2)  # type: ignore[valid-type]
 
 
+# The analytic lists may be empty: a kind of item that does not apply to the story is said so in
+# one line (DeepDive.not_applicable), and items that would fit any story are dropped, not padded.
 class OutlookOut(BaseModel):
-    resolutions: list[Item] = Field(min_length=2, max_length=3)  # type: ignore[valid-type]
-    practical_steps: list[Item] = Field(min_length=2, max_length=3)  # type: ignore[valid-type]
-    trends: list[Item] = Field(min_length=2, max_length=3)  # type: ignore[valid-type]
+    resolutions: list[Item] = Field(min_length=0, max_length=3)  # type: ignore[valid-type]
+    practical_steps: list[Item] = Field(min_length=0, max_length=3)  # type: ignore[valid-type]
+    trends: list[Item] = Field(min_length=0, max_length=3)  # type: ignore[valid-type]
 
 
 class AssessmentOut(BaseModel):
-    pros: list[ShortItem] = Field(min_length=2, max_length=3)  # type: ignore[valid-type]
-    cons: list[ShortItem] = Field(min_length=2, max_length=3)  # type: ignore[valid-type]
-    recommendations: list[Item] = Field(min_length=2, max_length=3)  # type: ignore[valid-type]
+    pros: list[ShortItem] = Field(min_length=0, max_length=3)  # type: ignore[valid-type]
+    cons: list[ShortItem] = Field(min_length=0, max_length=3)  # type: ignore[valid-type]
+    recommendations: list[Item] = Field(min_length=0, max_length=3)  # type: ignore[valid-type]
+
+
+# The deep dive's lists of analysis, in reading order: each may be empty when it does not apply.
+ANALYTIC_LISTS = ("resolutions", "practical_steps", "trends", "pros", "cons", "recommendations")
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,8 @@ class SectionSpec:
     draft: type[BaseModel] | None = None
     # Show the model numbered article sentences and have each item name its sources (composer.py).
     cites: bool = False
+    # Tell the model the main development named earlier in the briefing (the pros and cons are of it).
+    about_main: bool = False
 
     def schema(self) -> dict:
         return (self.draft or self.output).model_json_schema()
@@ -148,6 +157,12 @@ _NO_INVENTION = (
     "Use only facts stated in the article: no names, numbers, dates or places that are not in it. "
     "Do not use double quotation marks; paraphrase quotes instead."
 )
+# Analysis a small model writes by rote ("Focus on quality over quantity") fits any story.
+_SPECIFIC = (
+    "Each item names a person, organisation, place or figure from the article and a specific "
+    "action or consequence for them. If a kind of item does not apply to this story (for example, "
+    "no practical steps for readers of a film-awards story), give an empty list for it instead."
+)
 _PROSE = GenerationParams(max_tokens=0, temperature=0.8, repeat_penalty=1.1, dry_multiplier=0.8)
 _LISTS = GenerationParams(max_tokens=0, temperature=0.6, repeat_penalty=1.1, dry_multiplier=0.6)
 
@@ -166,9 +181,11 @@ def _spec(
     avoid_repeats: bool = False,
     draft: type[BaseModel] | None = None,
     cites: bool = False,
+    about_main: bool = False,
 ) -> SectionSpec:
+    params = _with_budget(base, budget)
     return SectionSpec(
-        name, section, instruction, output, budget, _with_budget(base, budget), avoid_repeats, draft, cites
+        name, section, instruction, output, budget, params, avoid_repeats, draft, cites, about_main
     )
 
 
@@ -222,13 +239,14 @@ SPECS: tuple[SectionSpec, ...] = (
     _spec(
         "deep_dive.context",
         "deep_dive",
-        "Start a deep-dive analysis of the story. Give it a short analytic title, then write 1 or 2 "
-        "paragraphs of context and background that explain who the actors are, what led to this "
-        "moment and why it matters, drawing on the article and any earlier coverage given above "
-        "(cite earlier coverage as [A1], [A2]). "
+        "Start a deep-dive analysis of the story. Give it a short analytic title; then name the main "
+        "decision or development of the story in one sentence (who did what, as the article says); "
+        "then write 1 or 2 paragraphs of context and background that explain who the actors are, what "
+        "led to this moment and why it matters, drawing on the article and any earlier coverage given "
+        "above (cite earlier coverage as [A1], [A2]). "
         f"{_NO_INVENTION} Answer as JSON.",
         ContextOut,
-        360,
+        400,
         _PROSE,
         avoid_repeats=True,
     ),
@@ -237,20 +255,22 @@ SPECS: tuple[SectionSpec, ...] = (
         "deep_dive",
         "Continue the analysis. List 2 or 3 possible resolutions or scenarios, 2 or 3 practical steps "
         "that the people or organisations affected could take, and 2 or 3 trends or predictions that "
-        "follow from the article. One sentence each, at most 25 words. "
+        f"follow from the article. {_SPECIFIC} One sentence each, at most 25 words. "
         f"{_NO_INVENTION} Answer as JSON.",
         OutlookOut,
         420,
         _LISTS,
+        about_main=True,
     ),
     _spec(
         "deep_dive.assessment",
         "deep_dive",
-        "Finish the analysis. List 2 or 3 pros and 2 or 3 cons of the main decision or development in "
-        "the article, then 2 or 3 actionable recommendations for decision-makers. One sentence each, "
+        "Finish the analysis. List 2 or 3 pros and 2 or 3 cons of the main development, then 2 or 3 "
+        f"actionable recommendations for the people who decide on it. {_SPECIFIC} One sentence each, "
         f"at most 20 words. {_NO_INVENTION} Answer as JSON.",
         AssessmentOut,
         380,
         _LISTS,
+        about_main=True,
     ),
 )

@@ -55,6 +55,8 @@ def _fields(b: Briefing) -> list[tuple[Field, str]]:
         out += [(("narrative", "paragraphs", i), t) for i, t in enumerate(b.narrative.paragraphs)]
         out.append((("narrative", "key_takeaway"), b.narrative.key_takeaway))
     if b.deep_dive:
+        if b.deep_dive.main_development:
+            out.append((("deep_dive", "main_development"), b.deep_dive.main_development))
         for name in DEEP_DIVE_LISTS:
             out += [(("deep_dive", name, i), t) for i, t in enumerate(getattr(b.deep_dive, name))]
     return out

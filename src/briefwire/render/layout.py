@@ -94,6 +94,8 @@ DEEP_DIVE_LISTS = (
     ("practical_steps", "Practical steps"),
     ("trends", "Trends and predictions"),
 )
+# Said once, where a list does not apply to the story, instead of items that fit any story.
+NOT_APPLICABLE = "Nothing here applies specifically to this story."
 FLAGGED = ("unsupported", "contradicted")
 _SAFE_URL = re.compile(r"https?://[^\s<>\"'`\x00-\x1f\x7f]+", re.IGNORECASE)
 
@@ -227,16 +229,22 @@ def _deep_dive(dive: DeepDive, fields: _Fields, background: list[Block]) -> Iter
     if dive.title.strip():
         title = (Segment("Deep dive:"), *fields.one("deep_dive.title", dive.title))
     yield _section(title, [], anchor="deep-dive")
+    if dive.main_development.strip():
+        main = fields.one("deep_dive.main_development", dive.main_development)
+        yield _section("Main development", [Paragraphs((main,))], 3)
     context: list[Block] = []
     if paragraphs := fields.many("deep_dive.context", dive.context):
         context.append(Paragraphs(paragraphs))
     context.extend(background)
     if context:
         yield _section("Context and background", context, 3)
+    skipped = set(dive.not_applicable)
     for name, heading in DEEP_DIVE_LISTS:
         if items := fields.many(f"deep_dive.{name}", getattr(dive, name)):
             yield _section(heading, [Bullets(items)], 3)
-    sides = [
+        elif name in skipped:
+            yield _section(heading, [_not_applicable()], 3)
+    sides: list[Block] = [
         Bullets(items, label)
         for items, label in (
             (fields.many("deep_dive.pros", dive.pros), "Pros"),
@@ -245,9 +253,17 @@ def _deep_dive(dive: DeepDive, fields: _Fields, background: list[Block]) -> Iter
         if items
     ]
     if sides:
-        yield _section("Pros and cons", list(sides), 3)
+        yield _section("Pros and cons", sides, 3)
+    elif {"pros", "cons"} <= skipped:
+        yield _section("Pros and cons", [_not_applicable()], 3)
     if items := fields.many("deep_dive.recommendations", dive.recommendations):
         yield _section("Actionable recommendations", [Bullets(items)], 3)
+    elif "recommendations" in skipped:
+        yield _section("Actionable recommendations", [_not_applicable()], 3)
+
+
+def _not_applicable() -> Paragraphs:
+    return Paragraphs(((Segment(NOT_APPLICABLE),),))
 
 
 def _background(items: list[BackgroundItem]) -> list[Block]:
