@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from briefwire.batch.runner import REPORT_NAME, BatchConfig, BatchProgress, BatchReport, ItemResult, run_batch
+from briefwire.batch.runner import REPORT_NAME, run_batch
+from briefwire.batch.types import BatchConfig, BatchProgress, BatchReport, ItemResult
 
 __all__ = ["REPORT_NAME", "BatchConfig", "BatchProgress", "BatchReport", "ItemResult", "run_batch"]
