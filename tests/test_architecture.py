@@ -115,3 +115,53 @@ def test_the_data_model_imports_nothing_of_ours() -> None:
 def test_the_cycle_finder_finds_cycles() -> None:
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+
+
+# One progress protocol: every class that reports progress has its methods as declared there.
+
+# Each protocol, and the method that marks a class as reporting that kind of progress.
+PROTOCOLS = {"Progress": "section_started", "BatchProgress": "item_done"}
+
+
+def _methods(cls: ast.ClassDef) -> dict[str, list[str]]:
+    return {
+        f.name: [a.arg for a in f.args.args]
+        for f in cls.body
+        if isinstance(f, ast.FunctionDef) and not f.name.startswith("_")
+    }
+
+
+def _classes() -> Iterator[tuple[str, ast.ClassDef]]:
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                yield module, node
+
+
+def test_progress_reporters_match_the_one_protocol() -> None:
+    declared = {
+        c.name: _methods(c) for m, c in _classes() if m == "briefwire.progress" and c.name in PROTOCOLS
+    }
+    assert set(declared) == set(PROTOCOLS)
+    reporters = 0
+    for module, cls in _classes():
+        if module == "briefwire.progress":
+            continue
+        methods = _methods(cls)
+        for protocol, wanted in declared.items():
+            if PROTOCOLS[protocol] in methods:  # reports this kind of progress: all of it, alike
+                reporters += 1
+                where = f"{module}.{cls.name} ({protocol})"
+                assert {name: methods.get(name) for name in wanted} == wanted, where
+                bases = {getattr(b, "id", getattr(b, "attr", "")) for b in cls.bases}
+                assert "Protocol" not in bases and not _stub(cls), f"{where}: a second protocol"
+    assert reporters >= 3  # the CLI's two and the web jobs'
+
+
+def _stub(cls: ast.ClassDef) -> bool:
+    """True if every method's body is ``...``: a declaration, not an implementation."""
+    bodies = [f.body for f in cls.body if isinstance(f, ast.FunctionDef)]
+    return bool(bodies) and all(
+        len(b) == 1 and isinstance(b[0], ast.Expr) and getattr(b[0].value, "value", None) is Ellipsis
+        for b in bodies
+    )

@@ -28,7 +28,6 @@ from briefwire.batch.outputs import output_path, remove_stale_temps
 from briefwire.batch.ray_engine import run_ray
 from briefwire.batch.types import (
     BatchConfig,
-    BatchProgress,
     BatchReport,
     ItemResult,
     Job,
@@ -39,6 +38,7 @@ from briefwire.errors import BriefwireError
 from briefwire.fsutil import atomic_write
 from briefwire.llm import BackendConfig
 from briefwire.model import Article, Briefing
+from briefwire.progress import BatchProgress
 from briefwire.store.base import Store
 
 REPORT_NAME = "batch-report.json"

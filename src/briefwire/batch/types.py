@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal
 
 from briefwire.errors import BriefwireError
 from briefwire.llm import BackendConfig
@@ -36,14 +36,6 @@ class Job:
     id: str
     article: Article
     path: Path
-
-
-class BatchProgress(Protocol):
-    """Told the item count once, then each finished item (from the driver thread only)."""
-
-    def start(self, total: int) -> None: ...
-
-    def item_done(self, result: ItemResult) -> None: ...
 
 
 @dataclass

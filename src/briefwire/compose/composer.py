@@ -34,6 +34,7 @@ from briefwire.errors import GenerationError
 from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
 from briefwire.llm.prompting import article_block, build_messages
 from briefwire.model import Article, BackgroundItem, DeepDive, Narrative, SectionStats
+from briefwire.progress import NullProgress, Progress
 from briefwire.text import title_headline
 
 log = logging.getLogger(__name__)
@@ -44,14 +45,6 @@ _REWRITE_FIELD_PREFIX = "narrative."
 
 CallLogger = Callable[[str, str, SectionStats], None]  # (section, prompt_hash, stats)
 Layout = Callable[[str, str], list[Message]]  # (article prefix, instruction) → messages
-
-
-class ProgressSink:
-    """What the composer reports; pipeline.Progress satisfies it."""
-
-    def section_started(self, name: str) -> None: ...
-    def tokens(self, name: str, generated: int, tokens_per_second: float) -> None: ...
-    def section_done(self, name: str, stats: SectionStats) -> None: ...
 
 
 def _retry_params(params: GenerationParams, attempt: int, base_seed: int) -> GenerationParams:
@@ -88,7 +81,7 @@ class Composer:
         background: list[BackgroundItem] | None = None,
         seed: int = 42,
         temperature: float | None = None,
-        progress: ProgressSink | None = None,
+        progress: Progress | None = None,
         log_call: CallLogger | None = None,
         layout: Layout = build_messages,
         top_ups: bool = True,
@@ -101,7 +94,7 @@ class Composer:
         self.source = SourceText.of(article.text)
         self.seed = seed
         self.temperature = temperature
-        self.progress = progress or ProgressSink()
+        self.progress = progress or NullProgress()
         self.log_call = log_call
         self.accepted: list[str] = []  # sentences already in the briefing, for duplicate checks
         self.notes: list[str] = []
@@ -247,7 +240,7 @@ class Composer:
 class _TokenCounter:
     """Streams a live token rate to the progress display (one streamed delta ≈ one token)."""
 
-    def __init__(self, progress: ProgressSink, name: str) -> None:
+    def __init__(self, progress: Progress, name: str) -> None:
         self.progress, self.name = progress, name
         self.count = 0
         self.started = time.perf_counter()
