@@ -13,12 +13,12 @@ import fcntl
 import hashlib
 import importlib.util
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
 
+from briefwire import settings
 from briefwire.errors import ConfigError
 from briefwire.fsutil import atomic_open
 
@@ -38,7 +38,7 @@ _CHUNK = 8 * 1024 * 1024
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("BRIEFWIRE_CACHE_DIR") or platformdirs.user_cache_dir("briefwire"))
+    return settings.CACHE_DIR.get() or Path(platformdirs.user_cache_dir("briefwire"))
 
 
 def part_paths() -> list[Path]:
