@@ -22,7 +22,7 @@ import pytest
 
 from briefwire import errors
 from briefwire.errors import BriefwireError, OutputError
-from briefwire.fsutil import TEMP_SUFFIX, atomic_write
+from briefwire.fsutil import TEMP_SUFFIX, atomic_open, atomic_write
 from briefwire.llm.base import LLMError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -334,6 +334,17 @@ def test_atomic_write_failure_is_an_output_error_and_leaves_no_temporary_file(tm
     with pytest.raises(OutputError, match="No space left"):
         atomic_write(tmp_path / "a.md", "text")
     assert not list(tmp_path.glob(f"*{TEMP_SUFFIX}")) and not (tmp_path / "a.md").exists()
+
+
+def test_atomic_open_publishes_only_a_block_that_ends_normally(tmp_path):
+    target = tmp_path / "sub" / "model.bin"
+    with atomic_open(target) as out:
+        out.write(b"first")
+    with pytest.raises(ValueError), atomic_open(target) as out:
+        out.write(b"second, half-checked")
+        raise ValueError("failed its check")
+    assert target.read_bytes() == b"first"
+    assert not list(target.parent.glob(f"*{TEMP_SUFFIX}"))
 
 
 # The README's exit-code table and the error tree agree.

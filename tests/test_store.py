@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 import sqlite3
 import threading
 from pathlib import Path
@@ -19,6 +20,7 @@ from briefwire.model import Article, Briefing, Narrative, RunStats, SectionStats
 from briefwire.store import SQLiteStore, open_store
 from briefwire.store.recording import RecordingStore
 from briefwire.store.schema import LATEST, MIGRATIONS
+from briefwire.web import jobs as jobs_module
 
 STRIKE_1 = Article(
     title="Northwind Airlines pilots vote to strike",
@@ -260,6 +262,24 @@ def _v3_database(path: Path) -> sqlite3.Connection:
         """
     )
     return db
+
+
+def test_the_web_jobs_table_comes_from_the_archive_migrations(tmp_path: Path) -> None:
+    # JobStore declares no schema of its own: opening it runs the store's numbered migrations.
+    source = Path(jobs_module.__file__).read_text(encoding="utf-8")
+    assert not re.search(r"\b(CREATE|ALTER|DROP)\s+(TABLE|INDEX|UNIQUE)", source)
+    path = tmp_path / "old.db"
+    db = _v3_database(path)  # with the jobs table an old web app created itself
+    db.execute("INSERT INTO jobs VALUES ('j1', 'key', 'queued', NULL, NULL, '{}', '{}', 1, 1)")
+    db.close()
+    for db_path in (path, tmp_path / "new.db"):
+        jobs = jobs_module.JobStore(db_path)
+        try:
+            assert jobs._conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+            job, created = jobs.submit("key", {})
+            assert created == (db_path != path) and (created or job.id == "j1")
+        finally:
+            jobs.close()
 
 
 def test_migration_keeps_the_newest_of_duplicate_briefings(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from live_server import served
 from test_web_support import ARTICLE, StandIn, settings_for, wait_for_job
 
 from briefwire.model import Briefing
-from briefwire.pipeline import NullProgress
+from briefwire.progress import NullProgress
 from briefwire.web import create_app
 
 TOKEN = "s3cret-token"

@@ -32,7 +32,7 @@ from briefwire.model import (
     Source,
 )
 from briefwire.options import BriefOptions
-from briefwire.pipeline import NullProgress
+from briefwire.progress import NullProgress
 from briefwire.text import split_sentences
 from briefwire.web import WebSettings
 from briefwire.web.jobs import FINISHED

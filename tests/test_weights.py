@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefwire.errors import ConfigError
+from briefwire.fsutil import TEMP_SUFFIX
 from briefwire.llm import weights
 
 
@@ -33,7 +34,7 @@ def test_assembles_once_into_the_cache(fake_parts):
     path = weights.default_model_path()
     assert path.read_bytes() == whole
     assert path.parent == Path(weights.cache_dir()) / "models"
-    assert not list(path.parent.glob("*.tmp"))
+    assert not list(path.parent.glob(f".*{TEMP_SUFFIX}"))
     mtime = path.stat().st_mtime_ns
     assert weights.default_model_path() == path
     assert path.stat().st_mtime_ns == mtime  # not rewritten
@@ -60,7 +61,7 @@ def test_corrupt_parts_fail_without_publishing_a_file(fake_parts, tmp_path):
         weights.default_model_path()
     models = Path(weights.cache_dir()) / "models"
     assert not (models / weights.DEFAULT_MODEL_FILE).exists()
-    assert not list(models.glob("*.tmp"))
+    assert not list(models.glob(f".*{TEMP_SUFFIX}"))
 
 
 def test_missing_parts_name_the_install_command(monkeypatch):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from importlib import metadata
 
@@ -11,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from briefwire import settings
 from briefwire.commands import archive, batch, brief, check, evaluate, serve
 from briefwire.errors import as_user_error
 from briefwire.fsutil import flush_stdout
@@ -78,13 +78,13 @@ def run(args: list[str] | None = None) -> int:
         _error(f"{err.format_message()} (see {_help_command(err)} --help)")
         return err.exit_code
     except Exception as err:
-        if os.environ.get("BRIEFWIRE_DEBUG") == "1":
+        if settings.DEBUG.get():
             raise
         user_error = as_user_error(err)
         if user_error is None:
             _error(
                 f"internal error: {type(err).__name__}: {err} "
-                "(rerun with BRIEFWIRE_DEBUG=1 for the traceback, and please report it)"
+                f"(rerun with {settings.DEBUG.name}=1 for the traceback, and please report it)"
             )
             return 1
         _error(str(user_error))

@@ -1,6 +1,6 @@
 """Where output goes: crash-safe files, and standard output with its failures reported.
 
-A file is either absent or complete, never half-written: the text goes to a temporary
+A file is either absent or complete, never half-written: the bytes go to a temporary
 file in the same folder, is flushed to disk and renamed over the final name
 (``os.replace`` is atomic on POSIX and Windows), and the folder is flushed so that the
 rename survives a power cut. A ``kill -9`` therefore leaves at worst a stray temporary
@@ -13,8 +13,9 @@ import contextlib
 import os
 import secrets
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import BinaryIO, NoReturn
 
 from briefwire.errors import OutputError
 
@@ -28,21 +29,33 @@ def atomic_write(path: Path, text: str) -> None:
     Raises ``OutputError`` naming ``path`` when it cannot be written.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = _create_temp(path)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        _fsync_dir(path.parent)
+        with atomic_open(path) as handle:
+            handle.write(text.encode("utf-8"))
     except OSError as err:
         raise OutputError(f"cannot write {path}: {err.strerror or err}") from err
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path) -> Iterator[BinaryIO]:
+    """A binary file to stream into, published at ``path`` only if the block ends normally.
+
+    For output too large to hold in memory. An exception in the block (a failed check, say)
+    deletes the temporary file and leaves ``path`` as it was. Raises ``OSError`` as is: the
+    caller knows best what the failure means to its user.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = _create_temp(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
 
 
 def _create_temp(path: Path) -> tuple[int, Path]:

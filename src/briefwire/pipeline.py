@@ -3,38 +3,17 @@
 from __future__ import annotations
 
 import time
-from typing import Protocol
 
 from briefwire.compose.composer import Composer, compose
 from briefwire.errors import ConfigError
 from briefwire.llm.base import Backend
 from briefwire.model import Article, BackgroundItem, Briefing, RunStats, SectionStats, Source
 from briefwire.options import BriefOptions
+from briefwire.progress import NullProgress, Progress
 from briefwire.store.base import Store
 
 # Tokens kept free for the system prompt, the longest section instruction and its answer.
 _RESERVED_TOKENS = 1400
-
-
-class Progress(Protocol):
-    """Receives live progress; the CLI draws it with rich, the web app streams it as events."""
-
-    def section_started(self, name: str) -> None: ...
-
-    def tokens(self, name: str, generated: int, tokens_per_second: float) -> None: ...
-
-    def section_done(self, name: str, stats: SectionStats) -> None: ...
-
-
-class NullProgress:
-    def section_started(self, name: str) -> None:
-        pass
-
-    def tokens(self, name: str, generated: int, tokens_per_second: float) -> None:
-        pass
-
-    def section_done(self, name: str, stats: SectionStats) -> None:
-        pass
 
 
 def fit_to_context(article: Article, backend: Backend | None) -> Article:

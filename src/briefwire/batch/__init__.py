@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
-from briefwire.batch.runner import REPORT_NAME, BatchConfig, BatchProgress, BatchReport, ItemResult, run_batch
+from briefwire.batch.runner import REPORT_NAME, run_batch
+from briefwire.batch.types import BatchConfig, BatchReport, ItemResult
+from briefwire.progress import BatchProgress
 
 __all__ = ["REPORT_NAME", "BatchConfig", "BatchProgress", "BatchReport", "ItemResult", "run_batch"]

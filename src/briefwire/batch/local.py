@@ -12,7 +12,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from briefwire.batch.backends import BackendFactory, LazyBackend
-from briefwire.batch.runner import BatchConfig, Emit, Finish, ItemResult, Job, describe_error
+from briefwire.batch.types import BatchConfig, Emit, Finish, ItemResult, Job, describe_error
 from briefwire.store.base import Store
 
 
@@ -50,7 +50,7 @@ def run_local(
     emit: Emit,
     ray_init: dict,
 ) -> None:
-    from briefwire.pipeline import brief
+    from briefwire.pipeline import brief  # lazily: the CLI imports this module at start-up
 
     backend = LazyBackend(factory) if config.options.engine == "llm" else None
     tracker = _SaveTracker(store) if store is not None else None

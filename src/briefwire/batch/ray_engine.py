@@ -17,7 +17,7 @@ import uuid
 from typing import Any
 
 from briefwire.batch.backends import BackendFactory, LazyBackend
-from briefwire.batch.runner import BatchConfig, Emit, Finish, ItemResult, Job, describe_error
+from briefwire.batch.types import BatchConfig, Emit, Finish, ItemResult, Job, describe_error
 from briefwire.errors import ConfigError
 from briefwire.model import Article, Briefing
 from briefwire.options import BriefOptions
@@ -38,7 +38,7 @@ def brief_task(
     run_id: str,
 ) -> tuple[str, RecordingStore | None]:
     """Runs inside a Ray worker: the pipeline on one article; returns (briefing JSON, recording)."""
-    from briefwire.pipeline import brief
+    from briefwire.pipeline import brief  # lazily: the CLI imports this module at start-up
 
     backend = None
     if factory is not None:
@@ -57,7 +57,7 @@ def _task_cpus(config: BatchConfig) -> float:
 def _connect(address: str | None, init_kwargs: dict[str, Any]) -> bool:
     """Connect to (or start) Ray; True if this call started it and should shut it down."""
     try:
-        import ray
+        import ray  # lazily: an optional extra, and slow to import; only --runner ray needs it
     except ImportError as err:
         raise ConfigError("--runner ray needs Ray: pip install 'briefwire[ray]'") from err
     if ray.is_initialized():
@@ -80,7 +80,7 @@ def run_ray(
     emit: Emit,
     ray_init: dict,
 ) -> None:
-    import ray
+    import ray  # lazily: optional and slow to import (see _connect)
 
     started_here = _connect(config.ray_address, ray_init)
     try:
@@ -115,7 +115,7 @@ def run_ray(
 
 
 def _collect(ref: Any, job: Job, start: float, store: Store | None, finish: Finish) -> ItemResult:
-    import ray
+    import ray  # lazily: optional and slow to import (see _connect)
 
     try:
         briefing_json, recording = ray.get(ref)

@@ -16,116 +16,32 @@ The steps, and why a rerun of the same command after ``kill -9`` is always corre
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal, Protocol
 
 from briefwire.batch.backends import BackendFactory, default_factory
+from briefwire.batch.local import run_local
 from briefwire.batch.outputs import output_path, remove_stale_temps
+from briefwire.batch.ray_engine import run_ray
+from briefwire.batch.types import (
+    BatchConfig,
+    BatchReport,
+    ItemResult,
+    Job,
+    Runner,
+    Status,
+)
 from briefwire.errors import BriefwireError
 from briefwire.fsutil import atomic_write
 from briefwire.llm import BackendConfig
 from briefwire.model import Article, Briefing
-from briefwire.options import BriefOptions
+from briefwire.progress import BatchProgress
 from briefwire.store.base import Store
 
 REPORT_NAME = "batch-report.json"
-Status = Literal["written", "reused", "skipped", "failed"]
-Runner = Literal["local", "ray"]
-
-
-@dataclass(frozen=True)
-class ItemResult:
-    id: str
-    status: Status  # written: new briefing; reused: from the store; skipped: output existed
-    output: str | None = None
-    error: str | None = None
-    generated_tokens: int = 0
-    seconds: float = 0.0
-
-
-@dataclass(frozen=True)
-class Job:
-    id: str
-    article: Article
-    path: Path
-
-
-class BatchProgress(Protocol):
-    """Told the item count once, then each finished item (from the driver thread only)."""
-
-    def start(self, total: int) -> None: ...
-
-    def item_done(self, result: ItemResult) -> None: ...
-
-
-@dataclass
-class BatchConfig:
-    inputs: Sequence[str]  # folders, files, JSONL, feed files or URLs (anything ingest reads)
-    out_dir: Path
-    fmt: Literal["md", "json", "html"] = "md"
-    options: BriefOptions = field(default_factory=BriefOptions)
-    force: bool = False  # ignore briefings cached in the store (outputs that exist are still kept)
-    parallel: int = 1  # local: threads sharing one backend; ray: tasks in flight
-    runner: Runner = "local"  # local: threads in this process; ray: Ray tasks
-    ray_address: str | None = None
-    backend: BackendConfig | None = None  # None: from the environment, with parallel slots
-    allow_private: bool = True  # let feeds point at private network addresses
-
-
-@dataclass
-class BatchReport:
-    config: dict
-    started: str
-    finished: str = ""
-    seconds: float = 0.0
-    interrupted: bool = False
-    results: list[ItemResult] = field(default_factory=list)
-
-    def count(self, status: Status) -> int:
-        return sum(r.status == status for r in self.results)
-
-    @property
-    def failures(self) -> list[ItemResult]:
-        return [r for r in self.results if r.status == "failed"]
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures and not self.interrupted
-
-    @property
-    def generated_tokens(self) -> int:
-        return sum(r.generated_tokens for r in self.results)
-
-    def to_json(self) -> str:
-        statuses: tuple[Status, ...] = ("written", "reused", "skipped", "failed")
-        data = {
-            "started": self.started,
-            "finished": self.finished,
-            "seconds": round(self.seconds, 3),
-            "interrupted": self.interrupted,
-            "config": self.config,
-            "counts": {"total": len(self.results), **{s: self.count(s) for s in statuses}},
-            "generated_tokens": self.generated_tokens,
-            "failures": [{"id": r.id, "error": r.error} for r in self.failures],
-            "items": [asdict(r) for r in self.results],
-        }
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-Emit = Callable[[ItemResult], None]
-Finish = Callable[[Job, Briefing, bool, float], ItemResult]
-
-
-def describe_error(err: BaseException) -> str:
-    """One line for the report: user-facing errors as they are, others with their type."""
-    if isinstance(err, BriefwireError):
-        return str(err)
-    return f"{type(err).__name__}: {err}"
 
 
 def generated_tokens(briefing: Briefing) -> int:
@@ -159,7 +75,7 @@ def run_batch(
             progress.item_done(result)
 
     def finish(job: Job, briefing: Briefing, reused: bool, seconds: float) -> ItemResult:
-        from briefwire.render import render
+        from briefwire.render import render  # lazily: the CLI imports this module at start-up
 
         atomic_write(job.path, render(briefing, config.fmt))
         tokens = 0 if reused else generated_tokens(briefing)
@@ -195,17 +111,12 @@ def run_batch(
 
 
 def _runner(name: Runner) -> Callable[..., None]:
-    if name == "ray":
-        from briefwire.batch.ray_engine import run_ray
-
-        return run_ray
-    from briefwire.batch.local import run_local
-
-    return run_local
+    return run_ray if name == "ray" else run_local
 
 
 def _read_inputs(config: BatchConfig) -> list[tuple[str, Article | None, str | None]]:
     """All inputs, ids made unique across them (two folders may both hold ``a.txt``)."""
+    # Lazily: the CLI imports this module at start-up, and ingest pulls in the HTTP stack.
     from briefwire.ingest import iter_inputs
     from briefwire.ingest.items import InputItem, unique_ids
 

@@ -44,7 +44,8 @@ def register(app: typer.Typer) -> None:
 
 
 class _RichProgress:
-    """A bar with ETA; the description shows aggregate generation speed."""
+    """``briefwire.progress.BatchProgress`` as a bar with ETA; the description shows aggregate
+    generation speed."""
 
     def __init__(self, console: Console) -> None:
         self._bar = Progress(

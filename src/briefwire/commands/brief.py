@@ -29,7 +29,8 @@ from briefwire.store import open_store
 
 
 class RichProgress:
-    """One line per section on stderr: spinner, tokens so far, live token rate, elapsed time."""
+    """``briefwire.progress.Progress`` as one line per section on stderr: spinner, tokens so far,
+    live token rate, elapsed time."""
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress

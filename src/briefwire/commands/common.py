@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from briefwire import settings
 from briefwire.errors import BriefwireError, ConfigError
 from briefwire.llm import Backend, BackendConfig, make_backend
 
@@ -17,10 +18,12 @@ ModelOpt = typer.Option(None, "--model", help="A GGUF file to run instead of the
 LlmUrlOpt = typer.Option(
     None,
     "--llm-url",
-    envvar="BRIEFWIRE_LLM_URL",
+    envvar=settings.LLM_URL.name,
     help="OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, OpenAI).",
 )
-LlmModelOpt = typer.Option(None, "--llm-model", envvar="BRIEFWIRE_LLM_MODEL", help="Model name at --llm-url.")
+LlmModelOpt = typer.Option(
+    None, "--llm-model", envvar=settings.LLM_MODEL.name, help="Model name at --llm-url."
+)
 ThreadsOpt = typer.Option(None, "--threads", help="CPU threads for the embedded model (default: all cores).")
 PollOpt = typer.Option(
     None,
@@ -30,7 +33,7 @@ PollOpt = typer.Option(
     help="How much the embedded model's idle threads busy-wait, 0-100 ($BRIEFWIRE_POLL; default 50).",
 )
 DbOpt = typer.Option(
-    None, "--db", envvar="BRIEFWIRE_DB", help="SQLite archive file (default: user data dir)."
+    None, "--db", envvar=settings.DB.name, help="SQLite archive file (default: user data dir)."
 )
 # Every command that briefs takes the same --engine (the web form's "engine" field too).
 ENGINE_HELP = "llm (default): the model writes; extractive: no model, instant."

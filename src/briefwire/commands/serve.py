@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 from types import FrameType
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from briefwire import settings
 from briefwire.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -98,7 +98,8 @@ def serve(
     )
     if not settings.token and host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(
-            f"warning: serving on {host} without a token; set BRIEFWIRE_TOKEN to require one.", err=True
+            f"warning: serving on {host} without a token; set {settings.TOKEN.name} to require one.",
+            err=True,
         )
     if host in WILDCARD_ADDRESSES and settings.allowed_hosts == LOCAL_HOSTS:
         typer.echo(
@@ -130,7 +131,7 @@ def run_server(app: FastAPI, host: str, port: int) -> None:
         app,
         host=host,
         port=port,
-        log_level=os.environ.get("BRIEFWIRE_LOG", "info"),
+        log_level=settings.LOG.get(),
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
         # uvicorn would trust X-Forwarded-For from 127.0.0.1 by default: a local client could then
         # claim any address and dodge the per-client limits. The app trusts --trusted-proxy only.

@@ -35,6 +35,7 @@ from briefwire.extractive.ranking import select_sentences
 from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
 from briefwire.llm.prompting import article_block, build_messages
 from briefwire.model import Article, BackgroundItem, DeepDive, Narrative, SectionStats
+from briefwire.progress import NullProgress, Progress
 from briefwire.text import article_sentences, smart_quotes, title_headline
 
 log = logging.getLogger(__name__)
@@ -49,14 +50,6 @@ _ANALYTIC_PATHS = frozenset(f"deep_dive.{name}" for name in ANALYTIC_LISTS)
 
 CallLogger = Callable[[str, str, SectionStats], None]  # (section, prompt_hash, stats)
 Layout = Callable[[str, str], list[Message]]  # (article prefix, instruction) → messages
-
-
-class ProgressSink:
-    """What the composer reports; pipeline.Progress satisfies it."""
-
-    def section_started(self, name: str) -> None: ...
-    def tokens(self, name: str, generated: int, tokens_per_second: float) -> None: ...
-    def section_done(self, name: str, stats: SectionStats) -> None: ...
 
 
 def _retry_params(params: GenerationParams, attempt: int, base_seed: int) -> GenerationParams:
@@ -93,7 +86,7 @@ class Composer:
         background: list[BackgroundItem] | None = None,
         seed: int = 42,
         temperature: float | None = None,
-        progress: ProgressSink | None = None,
+        progress: Progress | None = None,
         log_call: CallLogger | None = None,
         layout: Layout = build_messages,
         top_ups: bool = True,
@@ -106,7 +99,7 @@ class Composer:
         self.source = SourceText.of(article.text)
         self.seed = seed
         self.temperature = temperature
-        self.progress = progress or ProgressSink()
+        self.progress = progress or NullProgress()
         self.log_call = log_call
         self.accepted: list[str] = []  # sentences already in the briefing, for duplicate checks
         self.cites: dict[str, list[int]] = {}  # an item's text -> the article sentence ids it cites
@@ -316,7 +309,7 @@ class Composer:
 class _TokenCounter:
     """Streams a live token rate to the progress display (one streamed delta ≈ one token)."""
 
-    def __init__(self, progress: ProgressSink, name: str) -> None:
+    def __init__(self, progress: Progress, name: str) -> None:
         self.progress, self.name = progress, name
         self.count = 0
         self.started = time.perf_counter()

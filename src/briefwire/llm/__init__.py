@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
+from briefwire import settings
 from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
-
-POLL_ENV = "BRIEFWIRE_POLL"
 
 __all__ = [
     "Backend",
@@ -27,7 +25,9 @@ class BackendConfig:
     model_path: str | None = None  # a GGUF file; None means the default model
     llm_url: str | None = None  # an OpenAI-compatible endpoint; set → remote backend
     llm_model: str | None = None
-    api_key_env: str = "BRIEFWIRE_API_KEY"  # falls back to OPENAI_API_KEY
+    # The variable holding the API key, read where the backend is built (settings.api_key),
+    # so the key itself never travels in a pickled config.
+    api_key_env: str = settings.API_KEY.name
     threads: int | None = None  # None → available cores
     poll: int | None = None  # embedded: worker threads' busy-wait, 0-100; None → xllamacpp's (50)
     parallel: int = 1  # embedded: concurrent slots (continuous batching)
@@ -36,10 +36,10 @@ class BackendConfig:
     @classmethod
     def from_env(cls, **overrides: object) -> BackendConfig:
         values: dict[str, object] = {
-            "llm_url": os.environ.get("BRIEFWIRE_LLM_URL") or None,
-            "llm_model": os.environ.get("BRIEFWIRE_LLM_MODEL") or None,
-            "model_path": os.environ.get("BRIEFWIRE_MODEL") or None,
-            "poll": _poll_from_env(),
+            "llm_url": settings.LLM_URL.get(),
+            "llm_model": settings.LLM_MODEL.get(),
+            "model_path": settings.MODEL.get(),
+            "poll": settings.POLL.get(),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -55,17 +55,6 @@ class BackendConfig:
         from briefwire.llm.weights import model_name
 
         return EmbeddedBackend.name, model_name(self.model_path)
-
-
-def _poll_from_env() -> int | None:
-    raw = os.environ.get(POLL_ENV, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or int(raw) > 100:
-        from briefwire.errors import ConfigError
-
-        raise ConfigError(f"${POLL_ENV} must be a whole number from 0 to 100, not {raw!r}")
-    return int(raw)
 
 
 def make_backend(config: BackendConfig | None = None) -> Backend:

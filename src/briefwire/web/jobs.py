@@ -165,7 +165,7 @@ def _job(row: sqlite3.Row) -> Job:
 
 
 class JobProgress:
-    """The pipeline's ``Progress`` for one job: a thread-safe snapshot the web side can poll."""
+    """``briefwire.progress.Progress`` for one job: a thread-safe snapshot the web side can poll."""
 
     def __init__(
         self,

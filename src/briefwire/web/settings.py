@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from briefwire import settings
 from briefwire.llm import Backend, BackendConfig
 from briefwire.model import Briefing
 from briefwire.store.base import Store
 
-TOKEN_ENV = "BRIEFWIRE_TOKEN"
-ALLOWED_HOSTS_ENV = "BRIEFWIRE_ALLOWED_HOSTS"  # comma-separated, added to the defaults
 # Names a browser on this machine reaches the server by. Any other Host header is refused, so a
 # page whose domain is made to resolve to 127.0.0.1 (DNS rebinding) cannot talk to the app.
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
@@ -60,7 +58,7 @@ class WebSettings:
         """Settings for ``briefwire serve``: the token from $BRIEFWIRE_TOKEN, the default archive."""
         from briefwire.store import default_db_path
 
-        values: dict[str, Any] = {"db_path": default_db_path(), "token": os.environ.get(TOKEN_ENV) or None}
+        values: dict[str, Any] = {"db_path": default_db_path(), "token": settings.TOKEN.get()}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -69,8 +67,7 @@ class WebSettings:
         """The Host allow-list of a server bound to ``bind``: the local names, ``bind`` itself
         unless it is a wildcard, then $BRIEFWIRE_ALLOWED_HOSTS and ``extra``."""
         bound = f"[{bind}]" if ":" in bind else bind  # an IPv6 address is bracketed in a Host header
-        from_env = [h.strip() for h in os.environ.get(ALLOWED_HOSTS_ENV, "").split(",")]
-        named = [bound if bind not in WILDCARD_ADDRESSES else "", *from_env, *extra]
+        named = [bound if bind not in WILDCARD_ADDRESSES else "", *settings.ALLOWED_HOSTS.get(), *extra]
         return tuple(dict.fromkeys([*LOCAL_HOSTS, *(h.lower() for h in named if h)]))
 
     def resolved_backend_label(self) -> str:
