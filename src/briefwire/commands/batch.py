@@ -19,10 +19,10 @@ from rich.progress import (
 from rich.table import Table
 
 from briefwire.batch import BatchConfig, BatchReport, ItemResult, run_batch
-from briefwire.commands.archive import FormatOption
 from briefwire.commands.common import (
     ENGINE_HELP,
     DbOpt,
+    FormatOption,
     LlmModelOpt,
     LlmUrlOpt,
     ModelOpt,
