@@ -9,20 +9,11 @@ import pytest
 import typer
 from annotated_types import Ge, Le
 
+from briefwire import options
 from briefwire.cli import app
 from briefwire.commands.batch import _old_spellings
 from briefwire.errors import InputError
-from briefwire.options import (
-    DEFAULTS,
-    SECTIONS,
-    TEMPERATURE_MAX,
-    TEMPERATURE_MIN,
-    BriefOptions,
-    Engine,
-    Policy,
-    check_options,
-    one_of,
-)
+from briefwire.options import DEFAULTS, TEMPERATURE_MAX, TEMPERATURE_MIN, BriefOptions, check_options, one_of
 from briefwire.web.api import BriefingRequest
 from briefwire.web.inputs import build_options
 from briefwire.web.pages import FORM_DEFAULTS, submit_form
@@ -54,9 +45,10 @@ def test_api_schema_defaults_bounds_and_choices_are_the_declared_ones():
         assert fields[name].default == getattr(DEFAULTS, name), name
     bounds = fields["temperature"].metadata
     assert Ge(TEMPERATURE_MIN) in bounds and Le(TEMPERATURE_MAX) in bounds
-    assert fields["engine"].annotation == Engine and fields["unsupported"].annotation == Policy
+    assert fields["engine"].annotation == options.Engine
+    assert fields["unsupported"].annotation == options.Policy
     assert fields["sections"].default is None  # None means all: DEFAULTS.sections
-    assert DEFAULTS.sections == SECTIONS
+    assert DEFAULTS.sections == options.SECTIONS
 
 
 @pytest.mark.parametrize(
@@ -85,5 +77,5 @@ def test_the_web_form_checks_the_temperature_bound():
 
 
 def test_one_of_reads_like_help_text():
-    assert one_of(typing.get_args(Policy)) == "flag, drop or revise"
+    assert one_of(typing.get_args(options.Policy)) == "flag, drop or revise"
     assert one_of(("md",)) == "md"
