@@ -6,20 +6,18 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from briefwire.commands.common import DbOpt
+from briefwire.commands.common import DbOpt, FormatOption
 from briefwire.errors import BriefwireError, InputError, StorageError, UsageError
 from briefwire.store import open_store
 
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
-Format = Literal["md", "json", "html"]
-FormatOption = Annotated[Format, typer.Option("--format", "-f")]
 ArticleOption = Annotated[
     bool,
     typer.Option(

@@ -19,10 +19,10 @@ from rich.progress import (
 from rich.table import Table
 
 from briefwire.batch import BatchConfig, BatchReport, ItemResult, run_batch
-from briefwire.commands.archive import FormatOption
 from briefwire.commands.common import (
     ENGINE_HELP,
     DbOpt,
+    FormatOption,
     LlmModelOpt,
     LlmUrlOpt,
     ModelOpt,
@@ -33,7 +33,7 @@ from briefwire.commands.common import (
     stderr,
 )
 from briefwire.errors import UsageError
-from briefwire.options import SECTIONS, BriefOptions
+from briefwire.options import DEFAULTS, SECTIONS, BriefOptions
 from briefwire.store import open_store
 
 _SHOWN_FAILURES = 20
@@ -162,7 +162,7 @@ def _old_spellings(engine: str | None, runner: str | None, mode: str | None) -> 
         if engine not in (None, mode):
             raise UsageError(f"--mode {mode} (old spelling of --engine) contradicts --engine {engine}")
         engine = mode
-    return engine or "llm", runner or "local"
+    return engine or DEFAULTS.engine, runner or "local"
 
 
 def _deprecated(old: str, new: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -24,7 +23,18 @@ from briefwire.commands.common import (
 from briefwire.errors import ConfigError
 from briefwire.fsutil import atomic_write, write_stdout
 from briefwire.model import SectionStats
-from briefwire.options import SECTIONS, BriefOptions
+from briefwire.options import (
+    DEFAULTS,
+    FORMATS,
+    POLICIES,
+    SECTIONS,
+    TEMPERATURE_MAX,
+    TEMPERATURE_MIN,
+    BriefOptions,
+    Engine,
+    Policy,
+    one_of,
+)
 from briefwire.store import open_store
 
 
@@ -60,21 +70,27 @@ def brief_command(
     output: Path | None = typer.Option(
         None, "-o", "--output", help="Write here (format from the extension); - is stdout."
     ),
-    fmt: str | None = typer.Option(None, "--format", "-f", help="md, json or html (default: md or from -o)."),
-    engine: Literal["llm", "extractive"] = typer.Option("llm", "--engine", help=ENGINE_HELP),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help=f"{one_of(FORMATS)} (default: md or from -o)."
+    ),
+    engine: Engine = typer.Option(DEFAULTS.engine, "--engine", help=ENGINE_HELP),
     sections: str | None = typer.Option(
         None, "--sections", help=f"Comma-separated subset of: {', '.join(SECTIONS)}."
     ),
-    temperature: float = typer.Option(0.7, "--temperature", min=0.0, max=2.0),
-    seed: int = typer.Option(42, "--seed", help="Same seed, model and input give the same briefing."),
-    unsupported: Literal["flag", "drop", "revise"] = typer.Option(
-        "flag", "--unsupported", help="flag, drop or revise unsupported sentences."
+    temperature: float = typer.Option(
+        DEFAULTS.temperature, "--temperature", min=TEMPERATURE_MIN, max=TEMPERATURE_MAX
+    ),
+    seed: int = typer.Option(
+        DEFAULTS.seed, "--seed", help="Same seed, model and input give the same briefing."
+    ),
+    unsupported: Policy = typer.Option(
+        DEFAULTS.unsupported, "--unsupported", help=f"{one_of(POLICIES)} unsupported sentences."
     ),
     ground: bool = typer.Option(
-        True, "--ground/--no-ground", help="Check every sentence against the source."
+        DEFAULTS.ground, "--ground/--no-ground", help="Check every sentence against the source."
     ),
     llm_judge: bool = typer.Option(
-        True, "--llm-judge/--no-llm-judge", help="Use the model's entailment judge."
+        DEFAULTS.llm_judge, "--llm-judge/--no-llm-judge", help="Use the model's entailment judge."
     ),
     model: Path | None = ModelOpt,
     llm_url: str | None = LlmUrlOpt,

@@ -10,29 +10,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from briefwire.commands.common import (
-    LlmModelOpt,
-    LlmUrlOpt,
-    ModelOpt,
-    backend_config,
-    load_backend,
-    stderr,
-)
+from briefwire.commands.common import LlmModelOpt, LlmUrlOpt, ModelOpt, open_backend, stderr
 from briefwire.errors import InputError
-from briefwire.llm.base import Backend
 from briefwire.text import split_sentences
 
 LABEL_STYLE = {"supported": "green", "opinion": "cyan", "unsupported": "yellow", "contradicted": "bold red"}
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
-
-
-def open_backend(
-    no_llm: bool, model: Path | None, llm_url: str | None, llm_model: str | None
-) -> Backend | None:
-    """The judge's backend (None with --no-llm): the embedded model unless --llm-url is given."""
-    if no_llm:
-        return None
-    return load_backend(backend_config(model, llm_url, llm_model), quiet=True)
 
 
 def _warn(warnings: list[str]) -> None:

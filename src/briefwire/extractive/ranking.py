@@ -32,6 +32,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from briefwire.lexicon import news_stop_words
+
 # Lower-cased words (letters and digits, with an apostrophe suffix: "warner's"), plus a sentence
 # break marker, so that one regex call tokenises a whole article.
 _WORD_OR_BREAK = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|\n")
@@ -41,8 +43,6 @@ _DQUOTE = re.compile(r'["“”«»]')
 _QUOTE_CHARS = frozenset('"“”«»')
 _QUOTE_OR_BREAK = re.compile(r'["“”«»\n]')
 _LETTER_WORD = re.compile(r"(?<![\w'’])[A-Za-z]")
-# Reporting verbs and titles occur in nearly every news sentence and say nothing about its topic.
-_NEWS_STOP = frozenset({"said", "says", "say", "told", "added", "mr", "mrs", "ms", "dr", "also", "would"})
 # Word -> term id (or _STOP), shared by all articles so that each word is stemmed once per process.
 # Cleared when it grows past this, so that a long-running server's memory stays bounded.
 _TERM_IDS: dict[str, int] = {"\n": _BREAK}
@@ -67,13 +67,6 @@ class Weights:
 
 
 DEFAULT_WEIGHTS = Weights()
-
-
-@lru_cache(maxsize=1)
-def stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS) | _NEWS_STOP
 
 
 _SUFFIXES = (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", ""))
@@ -147,7 +140,7 @@ def eligible(sentences: list[str], min_words: int) -> list[bool]:
 
 def _add_terms(words: set[str]) -> None:
     """Give each new word its term id: that of its stem, or _STOP for a stop word."""
-    stops = stop_words()
+    stops = news_stop_words()
     for word in words:
         _TERM_IDS[word] = _STOP if word in stops else _STEM_IDS.setdefault(_stem(word), len(_STEM_IDS))
 

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from briefwire.ground import lexicon as lx
@@ -26,15 +25,14 @@ from briefwire.ground.normalize import (
     parse_quantities,
     word_key,
 )
+from briefwire.lexicon import HONORIFICS, MONTHS, NAME_CONNECTORS, WEEKDAYS, stop_words, trim
 from briefwire.model import Article, BackgroundItem
 from briefwire.text import article_sentences, plain_quotes, split_sentences
 
 # Tokens after which a capital letter says nothing about a name.
 _OPENERS = {'"', "'", ":", ";", "(", "-", "--", "–", "—", "*", "•", "…"}
-# Lower-case words allowed inside a name: "Bank of England", "Walter van der Vijver", and the
-# plural possessive of "Dockworkers' Union".
-_CONNECTORS = {"of", "de", "van", "der", "von", "la", "le", "du", "del", "da", "bin", "al", "&", "'"}
-_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "dame", "prof", "rev"}
+# The tokenizer splits the plural possessive of "Dockworkers' Union" off as a unit of its own.
+_CONNECTORS = NAME_CONNECTORS | {"'"}
 _NOT_NAMES = {"i", "i'm", "i've", "i'd", "i'll", "ok", "tv"}
 _MAX_GRAM = 5
 
@@ -98,16 +96,14 @@ def _merge_aliases(tokens: list[str]) -> list[tuple[str, str, int, int]]:
 
 # spaCy's stop list minus words that carry the claim: verbs like "made", "gave", "put" (the role
 # check anchors on them) and order words like "before", "after", "first", "last", "more", "less".
-STOP = STOP_WORDS - {
+STOP = stop_words() - {
     "amount", "back", "bottom", "call", "empty", "front", "full", "give", "keep", "made", "make", "move",
     "name", "part", "put", "see", "serious", "show", "side", "take", "top", "used", "using", "become",
     "became", "becomes", "becoming", "behind", "against", "before", "after", "first", "last", "next",
     "former", "latter", "more", "less", "most", "least", "few", "many", "whole", "alone", "together",
 }  # fmt: skip
 # Weekdays and months are compared as dates, numbers as quantities; neither counts as a word.
-_NOT_WORDS = (
-    set(lx.WEEKDAYS) | set(lx.MONTHS) | set(lx.UNITS) | set(lx.TENS) | set(lx.SCALES) | set(lx.ORDINALS)
-)
+_NOT_WORDS = set(WEEKDAYS) | set(MONTHS) | set(lx.UNITS) | set(lx.TENS) | set(lx.SCALES) | set(lx.ORDINALS)
 
 
 def _lexical_key(word: str, surface: str) -> str | None:
@@ -155,7 +151,7 @@ def _title_case(surface: list[str]) -> bool:
 def _find_names(facts: TextFacts, gazetteer: set[str]) -> list[Name]:
     words, surface = facts.words, facts.surface
     uninformative = _title_case(surface)  # headlines capitalise every word
-    dates = {w.title() for w in lx.WEEKDAYS + lx.MONTHS}
+    dates = {w.title() for w in WEEKDAYS + MONTHS}
 
     def name_like(i: int, inside: bool = False) -> bool:
         s, w = surface[i], words[i]
@@ -186,14 +182,10 @@ def _find_names(facts: TextFacts, gazetteer: set[str]) -> list[Name]:
             if not (plain or connector):
                 break
             j += 1
-        start = i
-        while start < j and words[start] in _HONORIFICS:
-            start += 1
-        end = j
-        while end > start and words[end - 1] in _CONNECTORS:  # "Dockworkers '" -> "Dockworkers"
-            end -= 1
+        # "Mr Smith" -> "Smith", "Dockworkers '" -> "Dockworkers".
+        start, end = trim(words[i:j], HONORIFICS.__contains__, _CONNECTORS.__contains__)
         if start < end:
-            names.append(Name(start, end, " ".join(surface[start:end])))
+            names.append(Name(i + start, i + end, " ".join(surface[i + start : i + end])))
         i = j
     return names
 

@@ -1,9 +1,13 @@
 """Word lists the checker needs: name aliases, negation cues, numbers, dates, paraphrase groups.
 
-Plain data, kept apart from the logic so it can be read (and extended) at a glance.
+Plain data, kept apart from the logic so it can be read (and extended) at a glance. Lists
+about English in general (stop words, honorifics, weekdays and months) are in
+``briefwire.lexicon``, shared with the other stages.
 """
 
 from __future__ import annotations
+
+from briefwire.lexicon import MONTHS
 
 # Country and organisation aliases: canonical id, then variants (matched case-insensitively, after
 # dots are removed). Demonyms map to their country, so "American officials" matches "US officials".
@@ -229,9 +233,6 @@ CURRENCY_WORDS = {"dollar": "USD", "dollars": "USD", "pound": "GBP", "pounds": "
                   "euro": "EUR", "euros": "EUR", "yen": "JPY", "yuan": "CNY", "rupees": "INR"}  # fmt: skip
 PERCENT_WORDS = ("%", "per cent", "percent", "percentage points", "percentage point", "pc")
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")  # fmt: skip
 MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS} | {"sept": "september"}
 
 # Paraphrase groups common in news writing: members share one lexical key, so "stated" covers

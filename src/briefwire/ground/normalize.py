@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefwire.ground import lexicon as lx
+from briefwire.lexicon import MONTHS, WEEKDAYS, stop_words
 from briefwire.text import load_nlp
 
 MODEL_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
@@ -117,7 +118,7 @@ _FRACTION = re.compile(
 _FRACTIONS = {"half": 50.0, "third": 100 / 3, "thirds": 200 / 3, "quarter": 25.0, "quarters": 75.0}
 _ORDINAL = re.compile(r"\b(?:(?P<word>" + "|".join(lx.ORDINALS) + r")|(?P<num>\d+)(?:st|nd|rd|th))\b", re.I)
 _DATE_WORD = re.compile(
-    r"\b(?P<w>" + "|".join(w.title() for w in lx.WEEKDAYS + lx.MONTHS) + r"|Sept?|Jan|Feb|Mar|Apr|Jun|Jul"
+    r"\b(?P<w>" + "|".join(w.title() for w in WEEKDAYS + MONTHS) + r"|Sept?|Jan|Feb|Mar|Apr|Jun|Jul"
     r"|Aug|Oct|Nov|Dec)(?:\.|\b)(?!-)"
 )
 _SUFFIX = re.compile(r"[A-Za-z]*")
@@ -135,8 +136,6 @@ def _hedge(text: str, start: int) -> str | None:
 
 def _context(text: str, end: int) -> tuple[str | None, str | None]:
     """(currency named by the next words, key of the next content word) after a number."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
     m = _NEXT_WORD.match(text, end)
     if not m:
         return None, None
@@ -144,7 +143,8 @@ def _context(text: str, end: int) -> tuple[str | None, str | None]:
     for w in words:
         if w in lx.CURRENCY_WORDS:
             return lx.CURRENCY_WORDS[w], None
-    content = next((w for w in words if w not in STOP_WORDS and w not in lx.SCALES), None)
+    stops = stop_words()
+    content = next((w for w in words if w not in stops and w not in lx.SCALES), None)
     return None, word_key(content) if content else None
 
 
@@ -195,10 +195,10 @@ def parse_quantities(text: str) -> list[Quantity]:
     for m in _DATE_WORD.finditer(text):
         word = m.group("w").lower()
         word = lx.MONTH_ABBREVIATIONS.get(word, word)
-        if word in lx.WEEKDAYS:
-            out.append(Quantity(float(lx.WEEKDAYS.index(word)), "weekday", m.group("w")))
-        elif word in lx.MONTHS and not (word == "may" and m.start() == 0):
-            out.append(Quantity(float(lx.MONTHS.index(word)), "month", m.group("w")))
+        if word in WEEKDAYS:
+            out.append(Quantity(float(WEEKDAYS.index(word)), "weekday", m.group("w")))
+        elif word in MONTHS and not (word == "may" and m.start() == 0):
+            out.append(Quantity(float(MONTHS.index(word)), "month", m.group("w")))
     return out
 
 

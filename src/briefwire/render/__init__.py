@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Literal, cast, get_args
+from typing import cast
 
 from briefwire.errors import ConfigError
 from briefwire.model import Briefing
+from briefwire.options import FORMATS, Format
 from briefwire.render.html import render_html
 from briefwire.render.markdown import render_markdown
 
-Format = Literal["md", "json", "html"]
-FORMATS: tuple[str, ...] = get_args(Format)
 _SYNONYMS = {"markdown": "md", "htm": "html"}
 EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html"}
 

@@ -12,38 +12,38 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+from briefwire.lexicon import HONORIFICS, MONTHS, NAME_CONNECTORS, WEEKDAYS, news_stop_words, trim
+
 # A capitalised word: "Shell", "McDonald's", "BBC", "Jeroen"; digits allowed after the first letter.
 _CAP = r"(?:[A-Z][a-zA-Z0-9'’&.-]*[a-zA-Z0-9])"
-# Lower-case joiners that stay inside a name: "Bank of England", "Jeroen van der Veer".
-_JOIN = r"(?:of|de|van|der|von|da|del|la|le|and|for|the)"
+# Lower-case joiners that stay inside a name: "Bank of England", "Jeroen van der Veer"; the
+# archive also keeps whole organisation names ("Department for Transport", "Bank of the West").
+# Not "&", "bin", "al" or "du": the archive stores the entities found here and matches them
+# against a new article's, so a span drawn wider would miss the ones archived before.
+_JOINERS = (NAME_CONNECTORS - {"&", "bin", "al", "du"}) | {"and", "for", "the"}
+_JOIN = "(?:" + "|".join(sorted(_JOINERS)) + ")"
 _ENTITY = re.compile(rf"\b{_CAP}(?:\s+(?:{_JOIN}\s+)*{_CAP})*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 _POSSESSIVE = re.compile(r"['’]s$")
 _TRAILING_JOIN = re.compile(rf"(?:\s+{_JOIN})+$")
 
 # Capitalised words that are almost never names on their own (sentence starts, titles, months).
-_NOT_NAMES = {
-    "mr", "mrs", "ms", "dr", "sir", "lord", "lady", "prof", "st", "mp", "mps",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december",
-}  # fmt: skip
+_NOT_NAMES = HONORIFICS | {"st", "mp", "mps"} | set(WEEKDAYS) | set(MONTHS)
 
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    # spaCy's list is already a dependency; importing only the word list costs ~0.5 s once.
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS) | {"said", "says", "told", "year", "years", "new", "people"}
+    # Also words too common in news to tell archived articles apart; they still carry meaning in
+    # a sentence, so the extractive engine keeps them.
+    return news_stop_words() | {"year", "years", "new", "people"}
 
 
 def _clean_entity(span: str) -> str | None:
     span = _TRAILING_JOIN.sub("", _POSSESSIVE.sub("", span.strip(" .-'’&")))
     words = span.split()
     # Strip leading function words that were capitalised only because they start a sentence.
-    while words and (words[0].lower() in stop_words() or words[0].lower() in _NOT_NAMES):
-        words.pop(0)
+    stops = stop_words()
+    words = words[trim(words, lambda w: w.lower() in stops or w.lower() in _NOT_NAMES)[0] :]
     if not words:
         return None
     name = " ".join(words)

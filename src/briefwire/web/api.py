@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from briefwire.model import Briefing
-from briefwire.options import SECTIONS, Policy
+from briefwire.options import DEFAULTS, SECTIONS, TEMPERATURE_MAX, TEMPERATURE_MIN, Engine, Format, Policy
 from briefwire.web.inputs import build_article, build_options, download
 from briefwire.web.jobs import FINISHED, JobState
 from briefwire.web.service import BriefingService
@@ -38,10 +38,10 @@ class BriefingRequest(BaseModel):
     url: str | None = Field(None, description="An http(s) address to fetch (public addresses only).")
     title: str | None = Field(None, max_length=500, description="Overrides the detected title.")
     sections: list[str] | None = Field(None, description=f"Any of {', '.join(SECTIONS)}; default all.")
-    unsupported: Policy = Field("flag", description="What to do with unsupported sentences.")
-    temperature: float = Field(0.7, ge=0.0, le=2.0)
-    seed: int = 42
-    engine: Literal["llm", "extractive"] = "llm"
+    unsupported: Policy = Field(DEFAULTS.unsupported, description="What to do with unsupported sentences.")
+    temperature: float = Field(DEFAULTS.temperature, ge=TEMPERATURE_MIN, le=TEMPERATURE_MAX)
+    seed: int = DEFAULTS.seed
+    engine: Engine = DEFAULTS.engine
 
     @model_validator(mode="after")
     def _one_source(self) -> BriefingRequest:
@@ -181,9 +181,7 @@ async def job_events(job_id: str, request: Request, svc: BriefingService = Depen
 )
 def get_briefing(
     briefing_id: str,
-    format: Literal["json", "md", "html"] = Query(
-        "json", description="json, md (Markdown) or html (a page)."
-    ),
+    format: Format = Query("json", description="json, md (Markdown) or html (a page)."),
     svc: BriefingService = Depends(service),
 ) -> Any:
     briefing = svc.briefing(briefing_id)

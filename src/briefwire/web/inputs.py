@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from briefwire.errors import InputError
 from briefwire.ingest.load import article_from_bytes, article_from_html, load_article
 from briefwire.model import Article, Briefing
-from briefwire.options import SECTIONS, BriefOptions
+from briefwire.options import SECTIONS, BriefOptions, check_options
 from briefwire.web.settings import WebSettings
 
 MEDIA_TYPES = {
@@ -96,12 +96,13 @@ def build_options(
     if not chosen:
         raise InputError("Choose at least one section.")
     try:
-        return BriefOptions(
+        options = BriefOptions(
             sections=tuple(chosen), unsupported=unsupported, temperature=temperature, seed=seed, engine=engine
         )
     except ValidationError as err:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
         raise InputError(f"Invalid options ({problems}).") from err
+    return check_options(options)
 
 
 def download(briefing: Briefing, briefing_id: str, fmt: str, *, attachment: bool) -> Response:

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from briefwire.errors import InputError
 from briefwire.model import Label
-from briefwire.options import SECTIONS
+from briefwire.options import DEFAULTS, FORMATS, SECTIONS, TEMPERATURE_MAX, TEMPERATURE_MIN
 from briefwire.render.layout import EVIDENCE_HEADINGS, FLAGGED, evidence_origin, layout, note_heading
 from briefwire.web.api import rate_limit, service
 from briefwire.web.article_view import article_view
@@ -36,6 +36,8 @@ _env.globals.update(
     EVIDENCE_HEADINGS=EVIDENCE_HEADINGS,
     evidence_origin=evidence_origin,
     note_heading=note_heading,
+    TEMPERATURE_MIN=TEMPERATURE_MIN,
+    TEMPERATURE_MAX=TEMPERATURE_MAX,
 )
 templates = Jinja2Templates(env=_env)
 
@@ -50,11 +52,11 @@ FORM_DEFAULTS: dict[str, Any] = {
     "text": "",
     "url": "",
     "title": "",
-    "sections": list(SECTIONS),
-    "unsupported": "flag",
-    "temperature": 0.7,
-    "seed": 42,
-    "engine": "llm",
+    "sections": list(DEFAULTS.sections),
+    "unsupported": DEFAULTS.unsupported,
+    "temperature": DEFAULTS.temperature,
+    "seed": DEFAULTS.seed,
+    "engine": DEFAULTS.engine,
 }
 
 
@@ -83,10 +85,10 @@ def submit_form(
     url: Annotated[str, Form()] = "",
     title: Annotated[str, Form(max_length=500)] = "",
     sections: Annotated[list[str] | None, Form()] = None,
-    unsupported: Annotated[str, Form()] = "flag",
-    temperature: Annotated[float, Form()] = 0.7,
-    seed: Annotated[int, Form()] = 42,
-    engine: Annotated[str, Form()] = "llm",
+    unsupported: Annotated[str, Form()] = DEFAULTS.unsupported,
+    temperature: Annotated[float, Form()] = DEFAULTS.temperature,
+    seed: Annotated[int, Form()] = DEFAULTS.seed,
+    engine: Annotated[str, Form()] = DEFAULTS.engine,
     file: Annotated[UploadFile | None, File()] = None,
     svc: BriefingService = Depends(service),
 ) -> Response:
@@ -142,7 +144,7 @@ def cancel_form(job_id: str, svc: BriefingService = Depends(service)) -> Respons
 @router.get("/briefings/{briefing_id}.{fmt}")
 def briefing_download(briefing_id: str, fmt: str, svc: BriefingService = Depends(service)) -> Response:
     briefing = svc.briefing(briefing_id)
-    if briefing is None or fmt not in ("md", "html", "json"):
+    if briefing is None or fmt not in FORMATS:
         raise HTTPException(404, "No such briefing.")
     return download(briefing, briefing_id, fmt, attachment=True)
 
