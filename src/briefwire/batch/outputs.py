@@ -10,10 +10,11 @@ import contextlib
 from pathlib import Path
 
 from briefwire.fsutil import TEMP_SUFFIX
+from briefwire.options import FORMATS
 
 __all__ = ["EXTENSIONS", "TEMP_SUFFIX", "output_path", "remove_stale_temps"]
 
-EXTENSIONS = {"md": "md", "json": "json", "html": "html"}
+EXTENSIONS = {fmt: fmt for fmt in FORMATS}  # a format's file extension is its name
 
 
 def output_path(out_dir: Path, item_id: str, fmt: str) -> Path:

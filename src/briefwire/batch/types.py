@@ -15,7 +15,7 @@ from typing import Literal
 from briefwire.errors import BriefwireError
 from briefwire.llm import BackendConfig
 from briefwire.model import Article, Briefing
-from briefwire.options import BriefOptions
+from briefwire.options import BriefOptions, Format
 
 Status = Literal["written", "reused", "skipped", "failed"]
 Runner = Literal["local", "ray"]
@@ -42,7 +42,7 @@ class Job:
 class BatchConfig:
     inputs: Sequence[str]  # folders, files, JSONL, feed files or URLs (anything ingest reads)
     out_dir: Path
-    fmt: Literal["md", "json", "html"] = "md"
+    fmt: Format = "md"
     options: BriefOptions = field(default_factory=BriefOptions)
     force: bool = False  # ignore briefings cached in the store (outputs that exist are still kept)
     parallel: int = 1  # local: threads sharing one backend; ray: tasks in flight

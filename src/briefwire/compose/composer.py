@@ -35,6 +35,7 @@ from briefwire.extractive.ranking import select_sentences
 from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
 from briefwire.llm.prompting import article_block, build_messages
 from briefwire.model import Article, BackgroundItem, DeepDive, Narrative, SectionStats
+from briefwire.options import DEFAULTS
 from briefwire.progress import NullProgress, Progress
 from briefwire.text import article_sentences, smart_quotes, title_headline
 
@@ -84,7 +85,7 @@ class Composer:
         article: Article,
         *,
         background: list[BackgroundItem] | None = None,
-        seed: int = 42,
+        seed: int = DEFAULTS.seed,
         temperature: float | None = None,
         progress: Progress | None = None,
         log_call: CallLogger | None = None,
