@@ -208,9 +208,10 @@ SPECS: tuple[SectionSpec, ...] = (
         # Compressing one or two named sentences keeps each fact with its actor; a point written
         # from the whole article is where a small model merges and swaps.
         "List the 3 to 5 most important facts of the article as key points, using the numbered "
-        "sentences below. For each key point, first give the numbers of the one or two sentences it "
-        "comes from, then write it: one short, complete sentence of at most 30 words that says what "
-        "those sentences say in fewer words, with the same people doing the same things. Each key "
+        "sentences below. For each key point, first give the number of the sentence it comes from (a "
+        "second number only if the fact needs both), then write it: one short, complete sentence of at "
+        "most 30 words that says what that sentence says in fewer words, with the same people doing "
+        "the same things. Each key "
         f"point covers a different fact. {_NO_INVENTION} Answer as JSON.",
         KeyPointsOut,
         360,
