@@ -1,10 +1,12 @@
 """Two briefings at once vs one after the other, per busy-wait setting (issue 13).
 
-llama.cpp's worker threads busy-wait for work (xllamacpp's ``cpuparams.poll``, 0-100, default
-50). One process alone gains a little from it; two processes on a 2-core machine starve each
-other, since each spins on the cores the other needs. For each --polls value this runs
+llama.cpp runs each generation on every core, its threads meeting at a barrier per layer, and
+they busy-wait for work (xllamacpp's ``cpuparams.poll``, 0-100, default 50). Two processes at
+once on a 2-core machine preempt each other's threads; briefwire's model processes therefore
+take turns, call by call (llm/turns.py; $BRIEFWIRE_SHARE_CPU=0 turns that off). For each
+--polls value this runs
 
-    briefwire brief ARTICLE --sections SECTIONS --no-store -q -o /dev/null --poll P
+    briefwire brief ARTICLE --sections SECTIONS --no-store -q -f json -o /dev/null --poll P
 
 alone --repeats times (median wall seconds = one briefing's time), then two such processes
 started together, --repeats times (median wall until both end). Sequential throughput is two
@@ -12,7 +14,9 @@ briefings per 2 x alone; the ratio is (2 x alone) / together, target >= 0.8. A p
 past --timeout is killed and reported as "> timeout" (its ratio is then an upper bound).
 
     python bench/concurrency.py                                   # polls 50 and 0, 3 repeats
+    BRIEFWIRE_SHARE_CPU=0 python bench/concurrency.py             # processes run at once, no turns
     python bench/concurrency.py --polls 50,10,0 --repeats 5 --sections headline,key_points
+    python bench/concurrency.py --polls 50,0 --pair-repeats 1,3 --timeout 300   # one slow pair is enough
 
 Needs the embedded model (the [embedded] extra). Nothing else should run meanwhile: the script
 prints the load average before it starts.
@@ -45,6 +49,8 @@ def command(article: Path, sections: str, poll: int) -> list[str]:
         sections,
         "--no-store",
         "-q",
+        "-f",
+        "json",
         "-o",
         os.devnull,
         "--poll",
@@ -81,6 +87,9 @@ def main() -> None:
     parser.add_argument("--polls", default="50,0", help="comma-separated busy-wait values, 0-100")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a pair may run")
+    parser.add_argument(
+        "--pair-repeats", default=None, help="pairs per poll value, comma-separated in --polls order"
+    )
     args = parser.parse_args()
     polls = [int(p) for p in args.polls.split(",")]
 
@@ -89,16 +98,21 @@ def main() -> None:
         f"# {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load average before: {os.getloadavg()[0]:.2f}"
     )
+    turns = "off ($BRIEFWIRE_SHARE_CPU=0)" if os.environ.get("BRIEFWIRE_SHARE_CPU") == "0" else "on"
+    print(f"# model processes take turns on the CPU (llm/turns.py): {turns}")
     print(
         f"# article {args.article.name}, sections {args.sections}, {args.repeats} repeats, "
         f"each briefing a fresh process (model load included)\n"
     )
     print(f"{'poll':>5} {'alone s':>9} {'two at once s':>14} {'ratio':>6}  runs")
     results = {}
-    for poll in polls:
+    pair_repeats = (
+        [int(n) for n in args.pair_repeats.split(",")] if args.pair_repeats else [args.repeats] * len(polls)
+    )
+    for poll, n_pairs in zip(polls, pair_repeats, strict=True):
         cmd = command(args.article, args.sections, poll)
         alone = [run_together([cmd], args.timeout)[0] for _ in range(args.repeats)]
-        pairs = [run_together([cmd, cmd], args.timeout) for _ in range(args.repeats)]
+        pairs = [run_together([cmd, cmd], args.timeout) for _ in range(n_pairs)]
         one = statistics.median(alone)
         together = statistics.median(s for s, _ in pairs)
         late = not all(ok for _, ok in pairs)

@@ -88,11 +88,21 @@ def scripted(overrides: dict[str, list[object]] | None = None) -> FakeBackend:
 
     def respond(messages, schema):
         name = by_output[schema["title"]]
-        if queues.get(name):
-            return queues[name].pop(0)
-        return GOOD[name]
+        answer = queues[name].pop(0) if queues.get(name) else GOOD[name]
+        return cited_narrative(answer) if name == "narrative" else answer
 
     return FakeBackend(responder=respond)
+
+
+def cited_narrative(answer: object) -> object:
+    """A narrative answer written as paragraphs and a takeaway, in the shape the model is asked
+    for: each paragraph citing article sentence 1 and 2, the takeaway sentence 1."""
+    if not isinstance(answer, dict) or not all(isinstance(p, str) for p in answer.get("paragraphs", [])):
+        return answer
+    return {
+        "paragraphs": [{"sentences": [1, 2], "paragraph": p} for p in answer["paragraphs"]],
+        "key_takeaway": {"sentences": [1], "sentence": answer["key_takeaway"]},
+    }
 
 
 def run(backend: FakeBackend, sections=("headline", "key_points", "narrative", "deep_dive")):
@@ -131,19 +141,22 @@ def test_full_briefing_from_valid_answers():
 def test_prompt_layout_article_first_instruction_last():
     backend = scripted()
     run(backend)
-    prefixes = set()
+    heads = []
     for call in backend.calls:
         user = call["messages"][-1]["content"]
         head, _, task = user.partition("\n\nTASK:\n")
-        prefixes.add(head)
+        heads.append((call["schema"]["title"] in ("KeyPointsCited", "NarrativeCited"), head))
         assert "three-day closure caused by Storm Elin" in head
-        # Only the key points, which cite numbered sentences, see the article's sentences again.
-        citing = call["schema"]["title"] == "KeyPointsCited"
-        assert ("three-day closure caused by Storm Elin" in task) == citing
-    # Every call shares one byte-identical article prefix: the KV cache can serve it.
-    assert len(prefixes) == 1
+        assert "three-day closure caused by Storm Elin" not in task
+    # Every call starts with one byte-identical article prefix, and the citing calls share the
+    # numbered sentences after it: the KV cache serves both after their first call.
+    plain = {head for citing, head in heads if not citing}
+    numbered = {head for citing, head in heads if citing}
+    assert len(plain) == 1 and len(numbered) == 1
+    article, cited = plain.pop(), numbered.pop()
+    assert cited.startswith(article) and "[2] Harbour master Jane Okafor said" in cited
     # Straight quotes reach the model as typographic ones (no JSON escaping needed).
-    assert "“the quays are safe again”" in prefixes.pop()
+    assert "“the quays are safe again”" in article
 
 
 def test_key_points_name_numbered_article_sentences_and_keep_them_as_cites():
@@ -157,8 +170,8 @@ def test_key_points_name_numbered_article_sentences_and_keep_them_as_cites():
     backend = scripted({"key_points": [answer]})
     composer, (_, key_points, _, _) = run(backend, sections=("key_points",))
     call = backend.calls[0]
-    task = call["messages"][-1]["content"].split("TASK:")[1]
-    assert "[2] Harbour master Jane Okafor said" in task and "[5] Forecasters expect" in task
+    shown = call["messages"][-1]["content"].split("TASK:")[0]
+    assert "[2] Harbour master Jane Okafor said" in shown and "[5] Forecasters expect" in shown
     items = call["schema"]["$defs"]["CitedKeyPoint"]["properties"]["sentences"]["items"]
     assert items["enum"] == [1, 2, 3, 4, 5]  # the model can only name sentences it was shown
     # Ids are positions in the article's sentences, as grounding evidence numbers them.
@@ -258,7 +271,7 @@ def test_duplicate_sentence_is_dropped_without_a_retry():
 def test_later_sections_are_told_what_not_to_repeat():
     backend = scripted()
     run(backend)
-    narrative_call = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeDraft")
+    narrative_call = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeCited")
     task = narrative_call["messages"][-1]["content"].split("TASK:")[1]
     assert "do not repeat" in task
     assert KEY_POINTS[0] in task
@@ -446,7 +459,7 @@ def test_a_narrative_repair_may_leave_a_short_paragraph_though_full_ones_are_ask
     composer, (_, _, repaired, _) = run(backend, sections=("key_points", "narrative"))
     assert repaired is not None and repaired.paragraphs[0] == opening
     assert composer.stats[-1].attempts == 1
-    asked = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeDraft")
+    asked = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeCited")
     assert len(opening) < 120 and "{120,900}" in __import__("json").dumps(asked["schema"])
 
 
@@ -528,3 +541,21 @@ def test_generic_items_are_dropped_and_a_list_left_empty_says_it_does_not_apply(
     assert NOT_APPLICABLE in markdown.split("### Actionable recommendations")[1]
     assert "### Main development" in markdown and deep_dive.main_development in markdown
     assert markdown.count(NOT_APPLICABLE) == 2  # the lists that have items say nothing of the kind
+
+
+def test_narrative_paragraphs_and_the_takeaway_keep_the_sentences_they_retell():
+    kp = KEY_POINTS
+    opening = "Ships are moving again at Harwick, the town's lifeline."
+    # The first paragraph repeats a key point: the repair drops that sentence, the cites stay.
+    narrative = {
+        **GOOD["narrative"],
+        "paragraphs": [f"{kp[0]} {opening}", *GOOD["narrative"]["paragraphs"][1:]],
+    }
+    backend = scripted({"narrative": [narrative]})
+    composer, (_, _, repaired, _) = run(backend, sections=("key_points", "narrative"))
+    assert repaired is not None and repaired.paragraphs[0] == opening
+    paragraphs = composer.cites_of("narrative.paragraphs", repaired.paragraphs)
+    assert paragraphs == {f"narrative.paragraphs[{i}]": [0, 1] for i in range(3)}
+    assert composer.cites_of("narrative.key_takeaway", repaired.key_takeaway) == {
+        "narrative.key_takeaway": [0]
+    }

@@ -7,6 +7,7 @@ from test_ground_article import ARTICLE, COST, STRIKE, VOTE
 
 from briefwire.errors import ConfigError
 from briefwire.ground import ground_briefing
+from briefwire.ground.checker import CITED_REASON
 from briefwire.ground.judge import REVISE_SCHEMA
 from briefwire.llm.fake import FakeBackend
 from briefwire.llm.prompting import article_block
@@ -171,13 +172,13 @@ def test_a_key_point_is_checked_against_the_sentences_it_cites_first():
     )
     claims = by_section(ground_briefing(briefing, ARTICLE, backend=None))
     first = claims["key_points[0]"][0]
-    assert first.label == "supported" and "supported by the sentences it cites" in first.reasons
+    assert first.label == "supported" and CITED_REASON in first.reasons
     assert [e.sentence_id for e in first.evidence] == [STRIKE]
     # A citation cannot vouch for what its sentence does not say.
     assert claims["key_points[1]"][0].label == "unsupported"
     # A wrong citation costs nothing but the shortcut: the whole article is searched next.
     vote = claims["key_points[2]"][0]
-    assert vote.label == "supported" and "supported by the sentences it cites" not in vote.reasons
+    assert vote.label == "supported" and CITED_REASON not in vote.reasons
     assert vote.evidence[0].sentence_id == VOTE
 
 

@@ -67,6 +67,9 @@ CACHE_DIR = Setting("BRIEFWIRE_CACHE_DIR", None, "model cache folder (default: t
 TOKEN = Setting("BRIEFWIRE_TOKEN", None, "serve: bearer token required of clients", _text)
 ALLOWED_HOSTS = Setting("BRIEFWIRE_ALLOWED_HOSTS", (), "serve: more Host names, comma-separated", _names)
 LOG = Setting("BRIEFWIRE_LOG", "info", "serve: uvicorn's log level", str)
+SHARE_CPU = Setting(
+    "BRIEFWIRE_SHARE_CPU", True, "0: model processes on this machine run at once, not in turns", "0".__ne__
+)
 
 ALL: tuple[Setting, ...] = (
     DEBUG,
@@ -81,6 +84,7 @@ ALL: tuple[Setting, ...] = (
     TOKEN,
     ALLOWED_HOSTS,
     LOG,
+    SHARE_CPU,
 )
 
 

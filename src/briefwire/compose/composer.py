@@ -37,7 +37,7 @@ from briefwire.llm.prompting import article_block, build_messages
 from briefwire.model import Article, BackgroundItem, DeepDive, Narrative, SectionStats
 from briefwire.options import DEFAULTS
 from briefwire.progress import NullProgress, Progress
-from briefwire.text import article_sentences, smart_quotes, title_headline
+from briefwire.text import article_sentences, smart_quotes, split_sentences, title_headline
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class Composer:
         self.progress = progress or NullProgress()
         self.log_call = log_call
         self.accepted: list[str] = []  # sentences already in the briefing, for duplicate checks
-        self.cites: dict[str, list[int]] = {}  # an item's text -> the article sentence ids it cites
+        self.cites: dict[str, list[int]] = {}  # a written sentence -> the article sentence ids it cites
         self.main_development = ""  # named by the deep dive's first call; later calls analyse it
         self._candidates: list[int] | None = None
         self.notes: list[str] = []
@@ -113,7 +113,7 @@ class Composer:
         self.progress.section_started(spec.name)
         stats = SectionStats(name=spec.name, attempts=0)
         started = time.perf_counter()
-        messages = self.layout(self.prefix, self._instruction(spec))
+        messages = self.layout(self.cited_prefix if spec.cites else self.prefix, self._instruction(spec))
         prompt_hash = hashlib.sha256(json.dumps(messages).encode()).hexdigest()[:16]
         base = spec.params if self.temperature is None else replace(spec.params, temperature=self.temperature)
         best: tuple[BaseModel, list[Problem]] | None = None
@@ -198,7 +198,9 @@ class Composer:
         """Ask for just the items the repair left missing; the merged section if it passes every check."""
         stats.top_ups += 1
         dropped = [p.sentence for p in problems if p.sentence]
-        messages = self.layout(self.prefix, plan.instruction(dropped))
+        messages = self.layout(
+            self.cited_prefix if plan.spec.cites else self.prefix, plan.instruction(dropped)
+        )
         params = replace(_retry_params(base, attempt + 1, self.seed), max_tokens=plan.max_tokens)
         model = plan.answer_model
         completion = self._call(plan.spec.name, messages, params, model.model_json_schema(), stats)
@@ -214,13 +216,17 @@ class Composer:
             log.info("%s top-up: %s", plan.spec.name, problem)
         return None if problems else merged
 
+    @property
+    def cited_prefix(self) -> str:
+        """The article prefix plus its most central sentences, numbered, for the sections that cite
+        them. Every citing call shares it, so the KV cache serves the list after its first call."""
+        sentences = article_sentences(self.article.text)
+        numbered = "\n".join(f"[{i + 1}] {smart_quotes(sentences[i])}" for i in self.candidates)
+        return f"{self.prefix}\n\nNUMBERED SENTENCES (the article's main ones, in order):\n{numbered}"
+
     def _instruction(self, spec: SectionSpec) -> str:
-        """The section's instruction, plus the numbered sentences it may cite or the sentences it must
-        not repeat (they change per briefing, so they go after the cached article prefix)."""
-        if spec.cites:
-            sentences = article_sentences(self.article.text)
-            numbered = "\n".join(f"[{i + 1}] {smart_quotes(sentences[i])}" for i in self.candidates)
-            return f"{spec.instruction}\nNumbered sentences of the article:\n{numbered}"
+        """The section's instruction, plus what changes per briefing (after the cached prefix): the
+        main development to analyse, or the sentences it must not repeat."""
         if spec.about_main and self.main_development:
             return f"{spec.instruction}\nThe main development: {self.main_development}"
         if not spec.avoid_repeats or not self.accepted:
@@ -253,29 +259,50 @@ class Composer:
         return schema
 
     def _parse_answer(self, spec: SectionSpec, text: str) -> BaseModel | str:
-        """The validated output; a citing section's answer is unpacked into its output shape, each
-        item's sentence ids kept in ``self.cites`` (numbers it was not shown are ignored)."""
+        """The validated output; a citing section's answer ({"sentences": [...], <text>: ...} in
+        place of each text) is unpacked into its output shape, the sentence ids of every sentence
+        written kept in ``self.cites`` (numbers it was not shown are ignored)."""
         if not spec.cites or spec.draft is None:
             return _parse(spec.output, text)
         drafted = _parse(spec.draft, text)
         if isinstance(drafted, str):
             return drafted
-        shown = set(self.candidates)
         data: dict[str, Any] = {}
-        for name, items in drafted.model_dump().items():
-            data[name] = [item["point"] for item in items]
-            for item in items:
-                ids = [n - 1 for n in dict.fromkeys(item["sentences"]) if n - 1 in shown]
-                if ids:  # a repeated item keeps the sources it was first given
-                    self.cites.setdefault(item["point"], ids)
+        for name, value in drafted.model_dump().items():
+            if isinstance(value, list):
+                data[name] = [self._uncite(item) for item in value]
+            else:
+                data[name] = self._uncite(value)
         try:
             return spec.output.model_validate(data)
         except ValidationError as err:
             return f"schema violation: {err.errors()[0]['msg']}"
 
-    def cites_of(self, field: str, items: list[str]) -> dict[str, list[int]]:
-        """``{"key_points[0]": [3, 4], ...}`` for the items of ``field`` that named their sources."""
-        return {f"{field}[{i}]": self.cites[t] for i, t in enumerate(items) if t in self.cites}
+    def _uncite(self, item: Any) -> Any:
+        """The text of a cited item, its sources remembered per sentence (so that they survive a
+        repair that drops another sentence of the paragraph)."""
+        if not isinstance(item, dict) or "sentences" not in item:
+            return item
+        written = next(v for k, v in item.items() if k != "sentences")
+        shown = set(self.candidates)
+        ids = [n - 1 for n in dict.fromkeys(item["sentences"]) if n - 1 in shown]
+        if ids:  # a repeated sentence keeps the sources it was first given
+            for sentence in split_sentences(written) or [written]:
+                self.cites.setdefault(sentence, ids)
+        return written
+
+    def cites_of(self, field: str, items: list[str] | str) -> dict[str, list[int]]:
+        """``{"key_points[0]": [3, 4], ...}`` for the items of ``field`` (or ``field`` itself, for
+        one text) whose sentences named their sources."""
+        texts = (
+            {field: items} if isinstance(items, str) else {f"{field}[{i}]": t for i, t in enumerate(items)}
+        )
+        out = {}
+        for path, text in texts.items():
+            ids = [i for s in split_sentences(text) or [text] for i in self.cites.get(s, [])]
+            if ids:
+                out[path] = sorted(set(ids))
+        return out
 
     def _problems(self, spec: SectionSpec, output: BaseModel) -> list[Problem]:
         fields = {p: s for p, s in flatten(spec, output).items() if p not in UNCHECKED_FIELDS}

@@ -20,6 +20,10 @@ _CITATION = re.compile(r"\s*\[(?:A?\d+)(?:,\s*A?\d+)*\]")
 _SEVERAL = re.compile(r"[.!?][\"')\]]*\s+\S|\n")
 TITLE_REASON = "the article's own title"
 NEUTRAL = 0.5  # the judge's P(yes) assumed for a claim it was not asked about
+# Cited sentences are the evidence when they cover this much less of the claim at most than the
+# best sentences anywhere (weighted word coverage, 0-1): the same words, found where it says.
+COVER_SLACK = 0.02
+CITED_REASON = "supported by the sentences it cites"
 # Worst label wins when a multi-sentence claim is checked sentence by sentence.
 SEVERITY = {"supported": 0, "opinion": 1, "unsupported": 2, "contradicted": 3}
 
@@ -71,38 +75,44 @@ class Checker:
         self, sentence: str, *, analytic: bool = False, headline: bool = False, cites: list[int] | None = None
     ) -> tuple[Verdict, Assessment]:
         """The label of one sentence. A sentence that cites article sentences is checked against
-        those first; only if they do not support it is the whole source searched."""
+        those when they cover it as well as the best evidence anywhere in the source, with no
+        finding the whole source would not give; else against the whole source. One judge call
+        at most either way."""
+        s = self.signals(sentence, headline=headline)
+        from_cites = False
         if cites:
             only = [
                 j
                 for j, e in enumerate(self.index.sentences)
                 if e.source == "article" and e.sentence_id in cites
             ]
-            verdict, a = self._assess(sentence, analytic=analytic, headline=headline, only=only)
-            if verdict.label == "supported":
-                verdict.reasons.append("supported by the sentences it cites")
-                return verdict, a
-        return self._assess(sentence, analytic=analytic, headline=headline)
+            cited = self.signals(sentence, headline=headline, only=only)
+            if (
+                cited.assessment.cov >= s.assessment.cov - COVER_SLACK
+                and cited.assessment.kinds <= s.assessment.kinds
+            ):
+                s, from_cites = cited, True
+        verdict = self._decide(sentence, s, analytic)
+        if from_cites and verdict.label == "supported":
+            verdict.reasons.append(CITED_REASON)
+        return verdict, s.assessment
 
-    def _assess(
-        self, sentence: str, *, analytic: bool, headline: bool, only: list[int] | None = None
-    ) -> tuple[Verdict, Assessment]:
-        s = self.signals(sentence, headline=headline, only=only)
+    def _decide(self, sentence: str, s: Signals, analytic: bool) -> Verdict:
         a = s.assessment
         weights = shipped(judged=self.backend is not None)
         # An analytic sentence that states no fact is an opinion unless its words are the source's;
         # a model's "yes" to a plausible opinion is no evidence, so the judge is not asked.
         if self.backend is None or (analytic and a.facts == 0):
-            return decide(s, weights, analytic=analytic), a
+            return decide(s, weights, analytic=analytic)
         if not judge_decides(s, weights, analytic=analytic):
             # Whatever the judge said, the label would stand: skip the call, score as if undecided.
             s.p_yes = NEUTRAL
-            return decide(s, weights, analytic=analytic), a
+            return decide(s, weights, analytic=analytic)
         s.p_yes = self.judge(sentence, s)
         verdict = decide(s, weights, analytic=analytic)
         if s.p_yes is not None:
             verdict.reasons.append(f"judge P(yes)={s.p_yes:.2f}")
-        return verdict, a
+        return verdict
 
     def evidence_of(self, a: Assessment) -> list[Evidence]:
         out = []

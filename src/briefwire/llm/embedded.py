@@ -8,14 +8,18 @@ continuous batching for concurrent callers.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import time
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from briefwire import settings
 from briefwire.errors import ConfigError
 from briefwire.llm.base import Completion, GenerationParams, LLMError, Message, TokenCallback
+from briefwire.llm.turns import machine_turns
 from briefwire.llm.weights import default_model_path, model_name
 
 YES_TOKENS = {"yes", "true", "supported"}
@@ -197,6 +201,20 @@ class EmbeddedBackend:
         schema: dict | None = None,
         on_token: TokenCallback | None = None,
     ) -> Completion:
+        with self._turn():
+            return self._chat(messages, params, schema, on_token)
+
+    def _turn(self) -> AbstractContextManager[None]:
+        """This process's turn on the CPU (llm/turns.py), or nothing when sharing is off."""
+        return machine_turns().turn() if settings.SHARE_CPU.get() else contextlib.nullcontext()
+
+    def _chat(
+        self,
+        messages: list[Message],
+        params: GenerationParams,
+        schema: dict | None,
+        on_token: TokenCallback | None,
+    ) -> Completion:
         start = time.perf_counter()
         if on_token is None:
             data = self._server.handle_chat_completions(request_body(messages, params, schema, stream=False))
@@ -231,7 +249,8 @@ class EmbeddedBackend:
         return completion_from_response(last, text="".join(pieces), seconds=time.perf_counter() - start)
 
     def yes_probability(self, messages: list[Message]) -> float:
-        return yes_from_response(self._server.handle_chat_completions(judge_body(messages)))
+        with self._turn():
+            return yes_from_response(self._server.handle_chat_completions(judge_body(messages)))
 
     def close(self) -> None:
         self._server = None  # the server's destructor stops its threads
