@@ -459,6 +459,12 @@ def test_a_narrative_repair_may_leave_a_short_paragraph_though_full_ones_are_ask
     composer, (_, _, repaired, _) = run(backend, sections=("key_points", "narrative"))
     assert repaired is not None and repaired.paragraphs[0] == opening
     assert composer.stats[-1].attempts == 1
+    # The paragraphs and the takeaway keep the sentences they retell, through the repair too.
+    paragraphs = composer.cites_of("narrative.paragraphs", repaired.paragraphs)
+    assert paragraphs == {f"narrative.paragraphs[{i}]": [0, 1] for i in range(3)}
+    assert composer.cites_of("narrative.key_takeaway", repaired.key_takeaway) == {
+        "narrative.key_takeaway": [0]
+    }
     asked = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeCited")
     assert len(opening) < 120 and "{120,900}" in __import__("json").dumps(asked["schema"])
 
@@ -541,21 +547,3 @@ def test_generic_items_are_dropped_and_a_list_left_empty_says_it_does_not_apply(
     assert NOT_APPLICABLE in markdown.split("### Actionable recommendations")[1]
     assert "### Main development" in markdown and deep_dive.main_development in markdown
     assert markdown.count(NOT_APPLICABLE) == 2  # the lists that have items say nothing of the kind
-
-
-def test_narrative_paragraphs_and_the_takeaway_keep_the_sentences_they_retell():
-    kp = KEY_POINTS
-    opening = "Ships are moving again at Harwick, the town's lifeline."
-    # The first paragraph repeats a key point: the repair drops that sentence, the cites stay.
-    narrative = {
-        **GOOD["narrative"],
-        "paragraphs": [f"{kp[0]} {opening}", *GOOD["narrative"]["paragraphs"][1:]],
-    }
-    backend = scripted({"narrative": [narrative]})
-    composer, (_, _, repaired, _) = run(backend, sections=("key_points", "narrative"))
-    assert repaired is not None and repaired.paragraphs[0] == opening
-    paragraphs = composer.cites_of("narrative.paragraphs", repaired.paragraphs)
-    assert paragraphs == {f"narrative.paragraphs[{i}]": [0, 1] for i in range(3)}
-    assert composer.cites_of("narrative.key_takeaway", repaired.key_takeaway) == {
-        "narrative.key_takeaway": [0]
-    }
