@@ -547,3 +547,17 @@ def test_generic_items_are_dropped_and_a_list_left_empty_says_it_does_not_apply(
     assert NOT_APPLICABLE in markdown.split("### Actionable recommendations")[1]
     assert "### Main development" in markdown and deep_dive.main_development in markdown
     assert markdown.count(NOT_APPLICABLE) == 2  # the lists that have items say nothing of the kind
+
+
+def test_a_space_lost_between_two_article_words_is_put_back_before_the_checks():
+    source = SourceText.of("Mr Ebbers denied the charges. WorldCom collapsed in 2002.")
+    assert source.respaced("MrEbbers said WorldCom was sound.") == "Mr Ebbers said WorldCom was sound."
+    assert source.respaced("WorldCom and McDonald stay whole.") == "WorldCom and McDonald stay whole."
+    joined = {
+        **GOOD["narrative"],
+        "key_takeaway": "The closure showed how much HarbourMaster Okafor mattered.",
+    }
+    backend = scripted({"narrative": [joined]})
+    _, (_, _, narrative, _) = run(backend, sections=("narrative",))
+    assert narrative is not None
+    assert narrative.key_takeaway == "The closure showed how much Harbour Master Okafor mattered."

@@ -122,7 +122,8 @@ class Composer:
             stats.attempts += 1
             params = _retry_params(base, attempt, self.seed)
             completion = self._call(spec.name, messages, params, self._schema(spec), stats)
-            parsed = self._parse_answer(spec, completion.text)
+            # Spaces put back between joined article words ("MrEbbers") before anything reads it.
+            parsed = self._parse_answer(spec, self.source.respaced(completion.text))
             if isinstance(parsed, str):
                 last_error = parsed + (
                     " (hit the token limit)" if completion.finish_reason == "length" else ""

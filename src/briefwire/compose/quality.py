@@ -26,6 +26,7 @@ _STOP = frozenset(
     ).split()
 )
 _LETTERS = re.compile(r"[A-Za-z]+")
+_JOINED = re.compile(r"\b[A-Za-z]+[a-z][A-Z][A-Za-z]+\b")  # a capital inside a word: "MrEbbers"
 _TERMINAL = re.compile(r"[.!?][”’\")\]]*$")
 # A sentence that "ends" on one of these was cut: the schema forced punctuation mid-phrase.
 _DANGLING = frozenset(
@@ -132,6 +133,23 @@ class SourceText:
         for s in sents:
             grams |= _ngrams(s, 5)
         return cls(sents, frozenset(grams), frozenset(w for s in sents for w in s))
+
+    def respaced(self, text: str) -> str:
+        """``text`` with the space restored inside a word that joins two article words at a capital
+        ("MrEbbers" for "Mr Ebbers"): the repetition sampler (DRY) penalises repeating "Mr Ebbers"
+        and a small model then sometimes drops the space instead of the name."""
+
+        def split(match: re.Match[str]) -> str:
+            word = match.group(0)
+            low = word.lower()
+            if low in self.vocabulary or low in english_words():
+                return word
+            for i in range(2, len(word) - 1):
+                if word[i].isupper() and low[:i] in self.vocabulary and low[i:] in self.vocabulary:
+                    return f"{word[:i]} {word[i:]}"
+            return word
+
+        return _JOINED.sub(split, text)
 
     def misspelt(self, sentence: str) -> str | None:
         """A word that is neither the article's nor English but is close to an article word: a
