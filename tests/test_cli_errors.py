@@ -359,3 +359,21 @@ def test_readme_lists_every_exit_code_of_the_error_tree():
     assert {c.exit_code for c in classes} <= documented
     for cls in classes:  # each class is in the docstring's tree, with its code
         assert re.search(rf"{cls.__name__}\s+{cls.exit_code}\b", errors.__doc__ or ""), cls.__name__
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_device_or_pipe_is_written_in_place_not_replaced_by_a_file(tmp_path):
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    atomic_write(pipe, "into the pipe\n")
+    reader.join(5)
+    assert received == [b"into the pipe\n"]
+    # Still the pipe: a temporary file renamed over it would have replaced it (as it once
+    # replaced /dev/null itself for `briefwire brief … -o /dev/null` run as root).
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert list(tmp_path.iterdir()) == [pipe]  # no temporary file left beside it

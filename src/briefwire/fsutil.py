@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,6 +44,12 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
     deletes the temporary file and leaves ``path`` as it was. Raises ``OSError`` as is: the
     caller knows best what the failure means to its user.
     """
+    if _special(path):
+        # A device, FIFO or socket (-o /dev/null, /dev/stdout, a named pipe) is written in place:
+        # renaming a file over it would replace the device itself (as root, /dev/null).
+        with open(path, "wb") as handle:
+            yield handle
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _create_temp(path)
     try:
@@ -56,6 +63,15 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def _special(path: Path) -> bool:
+    """True for an existing path that is neither a regular file nor a folder."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _create_temp(path: Path) -> tuple[int, Path]:
