@@ -88,21 +88,9 @@ def scripted(overrides: dict[str, list[object]] | None = None) -> FakeBackend:
 
     def respond(messages, schema):
         name = by_output[schema["title"]]
-        answer = queues[name].pop(0) if queues.get(name) else GOOD[name]
-        return cited_narrative(answer) if name == "narrative" else answer
+        return queues[name].pop(0) if queues.get(name) else GOOD[name]
 
     return FakeBackend(responder=respond)
-
-
-def cited_narrative(answer: object) -> object:
-    """A narrative answer written as paragraphs and a takeaway, in the shape the model is asked
-    for: each paragraph citing article sentence 1 and 2, the takeaway sentence 1."""
-    if not isinstance(answer, dict) or not all(isinstance(p, str) for p in answer.get("paragraphs", [])):
-        return answer
-    return {
-        "paragraphs": [{"sentences": [1, 2], "paragraph": p} for p in answer["paragraphs"]],
-        "key_takeaway": {"sentences": [1], "sentence": answer["key_takeaway"]},
-    }
 
 
 def run(backend: FakeBackend, sections=("headline", "key_points", "narrative", "deep_dive")):
@@ -145,7 +133,7 @@ def test_prompt_layout_article_first_instruction_last():
     for call in backend.calls:
         user = call["messages"][-1]["content"]
         head, _, task = user.partition("\n\nTASK:\n")
-        heads.append((call["schema"]["title"] in ("KeyPointsCited", "NarrativeCited"), head))
+        heads.append((call["schema"]["title"] == "KeyPointsCited", head))
         assert "three-day closure caused by Storm Elin" in head
         assert "three-day closure caused by Storm Elin" not in task
     # Every call starts with one byte-identical article prefix, and the citing calls share the
@@ -271,7 +259,7 @@ def test_duplicate_sentence_is_dropped_without_a_retry():
 def test_later_sections_are_told_what_not_to_repeat():
     backend = scripted()
     run(backend)
-    narrative_call = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeCited")
+    narrative_call = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeDraft")
     task = narrative_call["messages"][-1]["content"].split("TASK:")[1]
     assert "do not repeat" in task
     assert KEY_POINTS[0] in task
@@ -459,13 +447,7 @@ def test_a_narrative_repair_may_leave_a_short_paragraph_though_full_ones_are_ask
     composer, (_, _, repaired, _) = run(backend, sections=("key_points", "narrative"))
     assert repaired is not None and repaired.paragraphs[0] == opening
     assert composer.stats[-1].attempts == 1
-    # The paragraphs and the takeaway keep the sentences they retell, through the repair too.
-    paragraphs = composer.cites_of("narrative.paragraphs", repaired.paragraphs)
-    assert paragraphs == {f"narrative.paragraphs[{i}]": [0, 1] for i in range(3)}
-    assert composer.cites_of("narrative.key_takeaway", repaired.key_takeaway) == {
-        "narrative.key_takeaway": [0]
-    }
-    asked = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeCited")
+    asked = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeDraft")
     assert len(opening) < 120 and "{120,900}" in __import__("json").dumps(asked["schema"])
 
 

@@ -99,13 +99,15 @@ def test_article_prefix_served_from_cache(briefings, name):
     # A titled article's headline is its title: no call; the key points' call comes first.
     assert sections[0].name == "headline" and sections[0].attempts == 0
     called = [s for s in sections if s.attempts]
-    article_tokens = called[0].prompt_tokens
-    assert article_tokens > 200  # the first call processes the whole article
+    # The first call processes the whole article, and the numbered sentences the key points cite.
+    first_tokens = called[0].prompt_tokens
+    assert first_tokens > 200
     for stats in called[1:]:
-        # Every later call reuses the cached article and processes only its instruction.
+        # Every later call reuses the cached article (the deep dive's, without the numbered
+        # sentences: about two thirds of the first prompt) and processes only its instruction.
         calls = stats.attempts + stats.top_ups  # a top-up is one more call on the same prefix
-        assert stats.cached_tokens >= 0.8 * article_tokens * stats.attempts, stats
-        assert stats.prompt_tokens < 0.7 * article_tokens * calls, stats
+        assert stats.cached_tokens >= 0.5 * first_tokens * stats.attempts, stats
+        assert stats.prompt_tokens < 0.7 * first_tokens * calls, stats
 
 
 @pytest.mark.parametrize("name", ARTICLES)
@@ -130,7 +132,9 @@ def test_key_points_cite_article_sentences_and_the_headline_adds_nothing(briefin
     # Only items written by a top-up (after a repair) may lack sources; the notes say so.
     assert not uncited or any(n.startswith("key_points:") and "new item" in n for n in b.notes)
     for path, ids in b.cites.items():
-        assert path.startswith("key_points[") and 1 <= len(ids) <= 2
+        # Key points cite one or two sentences; narrative paragraphs up to four, the takeaway two.
+        most = 2 if path.startswith(("key_points[", "narrative.key_takeaway")) else 4
+        assert path.startswith(("key_points[", "narrative.")) and 1 <= len(ids) <= most, (path, ids)
         assert all(0 <= i < len(sentences) for i in ids)
     # The headline's words are the title's: it states nothing the title does not.
     assert article.title and set(b.headline.lower().split()) <= set(article.title.lower().split())

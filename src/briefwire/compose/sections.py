@@ -80,27 +80,15 @@ class KeyPointsCited(BaseModel):
     key_points: list[CitedKeyPoint] = Field(min_length=3, max_length=5)
 
 
-class CitedParagraph(BaseModel):
-    sentences: list[int] = Field(min_length=1, max_length=4)
-    paragraph: Paragraph  # type: ignore[valid-type]
-
-
-class CitedTakeaway(BaseModel):
-    sentences: list[int] = Field(min_length=1, max_length=2)
-    sentence: KeyPoint  # type: ignore[valid-type]
-
-
-class NarrativeCited(BaseModel):
-    """What the model is asked for: each paragraph, and the takeaway, with the numbered sentences
-    it retells; full-length paragraphs (a repair may leave them shorter, see NarrativeOut)."""
-
-    paragraphs: list[CitedParagraph] = Field(min_length=3, max_length=4)
-    key_takeaway: CitedTakeaway
-
-
 class NarrativeOut(BaseModel):
     paragraphs: list[ShortParagraph] = Field(min_length=3, max_length=4)  # type: ignore[valid-type]
     key_takeaway: KeyPoint  # type: ignore[valid-type]
+
+
+class NarrativeDraft(NarrativeOut):
+    """What the model is asked for: NarrativeOut with full-length paragraphs."""
+
+    paragraphs: list[Paragraph] = Field(min_length=3, max_length=4)  # type: ignore[valid-type]
 
 
 class ContextOut(BaseModel):
@@ -235,23 +223,22 @@ SPECS: tuple[SectionSpec, ...] = (
         "narrative",
         "narrative",
         # Free paraphrase in "your own order" is where a small model swaps roles and invents
-        # links; retelling named sentences, in the article's order, keeps each fact with its actor
-        # (as citing did for the key points: 2 of 37 false, against 21 of 35 narrative sentences).
-        "Retell this story for a general reader as 3 or 4 short paragraphs of 2 to 4 sentences, in the "
-        "article's order, using the numbered sentences above. For each paragraph, first give the "
-        "numbers of the 1 to 4 sentences it retells, then write it in plain everyday words: every fact "
-        "as those sentences state it, the same people doing the same things, the same numbers, the same "
-        "speakers. Add no cause, link, motive or comment that they do not state. You may reuse their "
-        "words, but do not copy whole sentences, and do not restate the sentences already in the "
-        "briefing. Then the key takeaway: first the numbers of the one or two sentences it rests on, "
-        "then one sentence that says what the story means for a reader, using only what those sentences "
-        f"say. {_NO_INVENTION} Answer as JSON.",
+        # links; close paraphrase in the article's order keeps each fact attached to its actor.
+        # (Citing numbered sentences, as the key points do, was tried: fewer false sentences on
+        # 6 unseen articles, but the model copied them whole and repairs left one paragraph;
+        # docs/benchmarks.md section 8.)
+        "Retell this story for a general reader as 3 or 4 short paragraphs of 2 to 4 sentences, in plain "
+        "everyday words and in the article's order. Keep every fact as the article states it: the same "
+        "people doing the same things, the same numbers, the same speakers. Add no cause, link, motive "
+        "or comment that the article does not state. You may reuse the article's words, but do not copy "
+        "whole sentences, and do not restate the sentences already in the briefing. Then give a "
+        "one-sentence key takeaway that says what the story means for a reader, using only facts from "
+        f"the article. {_NO_INVENTION} Answer as JSON.",
         NarrativeOut,
-        760,
+        700,
         _PROSE,
         avoid_repeats=True,
-        draft=NarrativeCited,
-        cites=True,
+        draft=NarrativeDraft,
     ),
     _spec(
         "deep_dive.context",
