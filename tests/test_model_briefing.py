@@ -103,10 +103,11 @@ def test_article_prefix_served_from_cache(briefings, name):
     first_tokens = called[0].prompt_tokens
     assert first_tokens > 200
     for stats in called[1:]:
-        # Every later call reuses the cached article (the deep dive's, without the numbered
-        # sentences: about two thirds of the first prompt) and processes only its instruction.
+        # Every later call reuses the cached article and processes only its instruction. The
+        # article is under half the first prompt for a short one, whose numbered sentences are
+        # nearly all of it again (vaccine-rollout: 450 of 921 tokens).
         calls = stats.attempts + stats.top_ups  # a top-up is one more call on the same prefix
-        assert stats.cached_tokens >= 0.5 * first_tokens * stats.attempts, stats
+        assert stats.cached_tokens >= 0.4 * first_tokens * stats.attempts, stats
         assert stats.prompt_tokens < 0.7 * first_tokens * calls, stats
 
 
