@@ -7,7 +7,7 @@ import time
 from briefwire.compose.composer import Composer, compose
 from briefwire.errors import ConfigError
 from briefwire.llm.base import Backend
-from briefwire.model import Article, BackgroundItem, Briefing, Narrative, RunStats, SectionStats, Source
+from briefwire.model import Article, BackgroundItem, Briefing, RunStats, SectionStats, Source
 from briefwire.options import BriefOptions
 from briefwire.progress import NullProgress, Progress
 from briefwire.store.base import Store
@@ -40,14 +40,6 @@ def _background(article: Article, store: Store | None, options: BriefOptions) ->
     if store is None or not options.background or "deep_dive" not in options.sections:
         return []
     return store.related(article, limit=3)
-
-
-def _cites(composer: Composer, key_points: list[str], narrative: Narrative | None) -> dict[str, list[int]]:
-    cites = composer.cites_of("key_points", key_points)
-    if narrative is not None:
-        cites |= composer.cites_of("narrative.paragraphs", narrative.paragraphs)
-        cites |= composer.cites_of("narrative.key_takeaway", narrative.key_takeaway)
-    return cites
 
 
 def _compose_llm(
@@ -87,7 +79,7 @@ def _compose_llm(
     briefing = Briefing(
         headline=headline,
         key_points=key_points,
-        cites=_cites(composer, key_points, narrative),
+        cites=composer.cites_of("key_points", key_points),
         narrative=narrative,
         deep_dive=deep_dive,
         background=background if deep_dive else [],

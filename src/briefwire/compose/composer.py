@@ -10,6 +10,7 @@ by dropping the offending sentences, and reported in the briefing's notes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -105,7 +106,6 @@ class Composer:
         self.accepted: list[str] = []  # sentences already in the briefing, for duplicate checks
         self.cites: dict[str, list[int]] = {}  # a written sentence -> the article sentence ids it cites
         self.main_development = ""  # named by the deep dive's first call; later calls analyse it
-        self._candidates: list[int] | None = None
         self.notes: list[str] = []
         self.stats: list[SectionStats] = []
 
@@ -217,7 +217,7 @@ class Composer:
             log.info("%s top-up: %s", plan.spec.name, problem)
         return None if problems else merged
 
-    @property
+    @functools.cached_property
     def cited_prefix(self) -> str:
         """The article prefix plus its most central sentences, numbered, for the sections that cite
         them. Every citing call shares it, so the KV cache serves the list after its first call."""
@@ -237,16 +237,13 @@ class Composer:
             f"{spec.instruction}\nThese sentences are already in the briefing; do not repeat them:\n{already}"
         )
 
-    @property
+    @functools.cached_property
     def candidates(self) -> list[int]:
         """The article sentence ids a citing section may name, in article order."""
-        if self._candidates is None:
-            sentences = list(article_sentences(self.article.text))
-            if len(sentences) <= CITE_CANDIDATES:
-                self._candidates = list(range(len(sentences)))
-            else:
-                self._candidates = select_sentences(sentences, CITE_CANDIDATES)
-        return self._candidates
+        sentences = list(article_sentences(self.article.text))
+        if len(sentences) <= CITE_CANDIDATES:
+            return list(range(len(sentences)))
+        return select_sentences(sentences, CITE_CANDIDATES)
 
     def _schema(self, spec: SectionSpec) -> dict:
         """The JSON schema to generate; a citing section may name only the numbers it was shown."""
@@ -292,17 +289,14 @@ class Composer:
                 self.cites.setdefault(sentence, ids)
         return written
 
-    def cites_of(self, field: str, items: list[str] | str) -> dict[str, list[int]]:
-        """``{"key_points[0]": [3, 4], ...}`` for the items of ``field`` (or ``field`` itself, for
-        one text) whose sentences named their sources."""
-        texts = (
-            {field: items} if isinstance(items, str) else {f"{field}[{i}]": t for i, t in enumerate(items)}
-        )
+    def cites_of(self, field: str, items: list[str]) -> dict[str, list[int]]:
+        """``{"key_points[0]": [3, 4], ...}`` for the items of ``field`` whose sentences named their
+        sources."""
         out = {}
-        for path, text in texts.items():
-            ids = [i for s in split_sentences(text) or [text] for i in self.cites.get(s, [])]
+        for i, text in enumerate(items):
+            ids = [n for s in split_sentences(text) or [text] for n in self.cites.get(s, [])]
             if ids:
-                out[path] = sorted(set(ids))
+                out[f"{field}[{i}]"] = sorted(set(ids))
         return out
 
     def _problems(self, spec: SectionSpec, output: BaseModel) -> list[Problem]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from briefwire.ground.checks import Assessment, assess
 from briefwire.ground.combine import Signals, shipped
@@ -48,13 +49,11 @@ class Checker:
     def messages(self, instruction: str) -> list[Message]:
         return build_messages(self.prefix, instruction)
 
-    def signals(self, sentence: str, *, headline: bool = False, only: list[int] | None = None) -> Signals:
-        """What the fast checks find in one sentence (no model call); evidence from ``only`` (positions
-        in the index) when given."""
+    def signals(self, sentence: str, *, headline: bool = False) -> Signals:
+        """What the fast checks find in one sentence (no model call)."""
         facts = self.index.analyse_claim(_CITATION.sub("", sentence))
-        a = assess(self.index, facts, only)
         lead = lead_coverage(self.index, facts) if headline else 1.0
-        return Signals(a, headline=headline, lead_coverage=lead)
+        return Signals(assess(self.index, facts), headline=headline, lead_coverage=lead, facts=facts)
 
     def judge_messages(self, sentence: str, s: Signals) -> list[Message]:
         """The judge's question, pointed at the evidence the checks aligned (the title and lead
@@ -86,7 +85,8 @@ class Checker:
                 for j, e in enumerate(self.index.sentences)
                 if e.source == "article" and e.sentence_id in cites
             ]
-            cited = self.signals(sentence, headline=headline, only=only)
+            assert s.facts is not None
+            cited = replace(s, assessment=assess(self.index, s.facts, only))
             if (
                 cited.assessment.cov >= s.assessment.cov - COVER_SLACK
                 and cited.assessment.kinds <= s.assessment.kinds

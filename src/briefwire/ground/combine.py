@@ -16,6 +16,7 @@ from functools import cache
 from importlib import resources
 
 from briefwire.ground.checks import Assessment
+from briefwire.ground.index import TextFacts
 
 # Findings grouped by what they say about the sentence; see checks.py and relations.py.
 GROUPS = {
@@ -39,6 +40,7 @@ class Signals:
     headline: bool = False
     lead_coverage: float = 1.0
     p_yes: float | None = None
+    facts: TextFacts | None = None  # the analysed sentence, to assess it again on other evidence
 
     def vector(self) -> list[float]:
         a = self.assessment

@@ -135,7 +135,7 @@ def job_page(request: Request, job_id: str, svc: BriefingService = Depends(servi
 def cancel_form(job_id: str, svc: BriefingService = Depends(service)) -> Response:
     """The job page's Cancel button: stop the job, then show the page again (now cancelled).
     A job that had already ended is left as it is; its page says how it ended."""
-    if svc.job_view(job_id) is None:
+    if svc.jobs.get(job_id) is None:
         raise HTTPException(404, "No such job.")
     svc.cancel(job_id)
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
