@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 
 from briefwire.ground.briefing import is_analytic
@@ -61,7 +60,7 @@ def main() -> None:
                     "section": lab["section"],
                     # Today's rule, not the one the drafts were made under (the takeaway was
                     # wholly analytic then): a takeaway is an opinion only where it looks ahead.
-                    "analytic": is_analytic(tuple(re.findall(r"[a-z_]+", lab["section"])), lab["claim"]),
+                    "analytic": is_analytic(lab["section"], lab["claim"]),
                     "split": split_of(lab["article"]),
                     "article": lab["article"],
                     "n": lab["n"],

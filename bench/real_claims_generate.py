@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from briefwire.compose.composer import Composer  # noqa: E402
 from briefwire.compose.sections import SPECS  # noqa: E402
-from briefwire.ground.briefing import section_path, units_of  # noqa: E402
+from briefwire.ground.briefing import units_of  # noqa: E402
 from briefwire.ingest import load_article  # noqa: E402
 from briefwire.llm import BackendConfig, make_backend  # noqa: E402
 from briefwire.model import Briefing, DeepDive, Narrative  # noqa: E402
@@ -58,9 +58,8 @@ def sentences(b) -> list[dict]:
     """The grounding's own sentence units, so a label applies to exactly what the checker sees."""
     out = []
     for u in units_of(b):
-        path = section_path(u.field)
-        if path.startswith(LABELLED):
-            out.append({"section": path, "analytic": u.analytic, "text": u.text})
+        if u.field.startswith(LABELLED):
+            out.append({"section": u.field, "analytic": u.analytic, "text": u.text})
     return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.2"  # 1.1 added run.sections[].top_ups; 1.2 cites and deep_dive.main_development,
 # deep_dive.not_applicable. Minor versions only add fields.
@@ -48,6 +48,10 @@ class Narrative(BaseModel):
 
 
 class DeepDive(BaseModel):
+    # A list declared for the deep dive in shape.py but not named here is kept (and written out)
+    # as it is, so declaring one needs no field here.
+    model_config = ConfigDict(extra="allow")
+
     title: str
     # One sentence naming the story's main decision or development; the pros and cons are of it.
     main_development: str = ""
@@ -76,7 +80,7 @@ class Evidence(BaseModel):
 
 
 class Claim(BaseModel):
-    # A path into the briefing, e.g. "key_points[2]" or "narrative.paragraphs[0]".
+    # A path into the briefing, e.g. "key_points[2]" or "narrative.paragraphs[0]" (shape.py).
     section: str
     text: str
     label: Label

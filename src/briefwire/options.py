@@ -11,9 +11,10 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel
 
+from briefwire import shape
 from briefwire.errors import InputError
 
-SECTIONS = ("headline", "key_points", "narrative", "deep_dive", "further_reading")
+SECTIONS = shape.section_names()
 Engine = Literal["llm", "extractive"]
 Policy = Literal["flag", "drop", "revise"]
 Format = Literal["md", "json", "html"]

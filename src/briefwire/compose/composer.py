@@ -21,21 +21,16 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from briefwire import shape
+from briefwire.compose import sections as template
 from briefwire.compose.quality import Problem, SourceText, problems_in
-from briefwire.compose.repair import (
-    UNCHECKED_FIELDS,
-    TopUp,
-    blame_list_twins,
-    drop_flagged,
-    flatten,
-    plan_top_up,
-)
-from briefwire.compose.sections import ANALYTIC_LISTS, SPECS, HeadlineOut, SectionSpec
+from briefwire.compose.repair import TopUp, blame_list_twins, drop_flagged, flatten, plan_top_up
+from briefwire.compose.sections import HeadlineOut, SectionSpec
 from briefwire.errors import GenerationError
 from briefwire.extractive.ranking import select_sentences
 from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
 from briefwire.llm.prompting import article_block, build_messages
-from briefwire.model import Article, BackgroundItem, DeepDive, Narrative, SectionStats
+from briefwire.model import Article, BackgroundItem, Briefing, DeepDive, Narrative, SectionStats
 from briefwire.options import DEFAULTS
 from briefwire.progress import NullProgress, Progress
 from briefwire.text import article_sentences, smart_quotes, split_sentences, title_headline
@@ -47,8 +42,6 @@ MAX_ATTEMPTS = 3
 # ranking), in article order. Fewer keep the prompt short; the lead and main facts are among them.
 CITE_CANDIDATES = 10
 TITLE_HEADLINE_NOTE = "headline: the article's own title (no model call, nothing added)"
-_REWRITE_FIELD_PREFIX = "narrative."
-_ANALYTIC_PATHS = frozenset(f"deep_dive.{name}" for name in ANALYTIC_LISTS)
 
 CallLogger = Callable[[str, str, SectionStats], None]  # (section, prompt_hash, stats)
 Layout = Callable[[str, str], list[Message]]  # (article prefix, instruction) → messages
@@ -165,9 +158,7 @@ class Composer:
         output, problems = best
         if problems:
             output = self._repair(spec, output, problems)
-        self.accepted.extend(
-            s for path, sents in flatten(spec, output).items() if path not in UNCHECKED_FIELDS for s in sents
-        )
+        self.accepted.extend(s for sents in _checked(spec, output).values() for s in sents)
         self.main_development = getattr(output, "main_development", None) or self.main_development
         return output
 
@@ -296,13 +287,13 @@ class Composer:
         for i, text in enumerate(items):
             ids = [n for s in split_sentences(text) or [text] for n in self.cites.get(s, [])]
             if ids:
-                out[f"{field}[{i}]"] = sorted(set(ids))
+                out[shape.item(field, i)] = sorted(set(ids))
         return out
 
     def _problems(self, spec: SectionSpec, output: BaseModel) -> list[Problem]:
-        fields = {p: s for p, s in flatten(spec, output).items() if p not in UNCHECKED_FIELDS}
-        rewrite = [p for p in fields if p.startswith(_REWRITE_FIELD_PREFIX)]
-        analytic = [p for p in fields if p.split("[")[0] in _ANALYTIC_PATHS]
+        fields = _checked(spec, output)
+        rewrite = [p for p in fields if shape.field(p).retells]
+        analytic = [p for p in fields if shape.field(p).analytic]
         return problems_in(
             fields,
             earlier=self.accepted,
@@ -343,29 +334,31 @@ class _TokenCounter:
         self.progress.tokens(self.name, self.count, self.count / elapsed if elapsed > 0 else 0.0)
 
 
+def _checked(spec: SectionSpec, output: BaseModel) -> dict[str, list[str]]:
+    """The output's sentences by path, leaving out the fields with no content checks (titles)."""
+    return {p: s for p, s in flatten(spec, output).items() if shape.field(p).checked}
+
+
 def compose(
     composer: Composer, sections: tuple[str, ...]
 ) -> tuple[str | None, list[str], Narrative | None, DeepDive | None]:
-    """Run the specs for the requested sections, in template order."""
-    results: dict[str, BaseModel] = {}
-    for spec in SPECS:
+    """Run the specs for the requested sections, in template order; each answer's fields go to
+    their paths in the briefing's shape."""
+    values: dict[str, Any] = {}
+    for spec in template.SPECS:
         if spec.section not in sections:
             continue
         # The article's own title is the most faithful headline there is: no call, nothing added.
         title = title_headline(composer.article.title) if spec.name == "headline" else None
         if title:
-            results[spec.name] = HeadlineOut.model_construct(headline=title)
+            output: BaseModel = HeadlineOut.model_construct(headline=title)
             composer.skip_spec(spec.name, TITLE_HEADLINE_NOTE)
-            continue
-        results[spec.name] = composer.run_spec(spec)
-    headline = results["headline"].headline if "headline" in results else None  # type: ignore[attr-defined]
-    key_points = list(results["key_points"].key_points) if "key_points" in results else []  # type: ignore[attr-defined]
-    narrative = Narrative(**results["narrative"].model_dump()) if "narrative" in results else None
-    deep_dive = None
-    if {"deep_dive.context", "deep_dive.outlook", "deep_dive.assessment"} <= results.keys():
-        merged: dict[str, Any] = {}
-        for name in ("deep_dive.context", "deep_dive.outlook", "deep_dive.assessment"):
-            merged.update(results[name].model_dump())
-        merged["not_applicable"] = [name for name in ANALYTIC_LISTS if not merged[name]]
-        deep_dive = DeepDive(**merged)
-    return headline, key_points, narrative, deep_dive
+        else:
+            output = composer.run_spec(spec)
+        values.update({shape.path_in(spec.section, k): v for k, v in output.model_dump().items()})
+    data = shape.nest(values)
+    for section, part in data.items():
+        if isinstance(part, dict) and (skipped := shape.not_applicable(section, part)) is not None:
+            part["not_applicable"] = skipped
+    briefing = Briefing.model_validate(data)
+    return briefing.headline, briefing.key_points, briefing.narrative, briefing.deep_dive

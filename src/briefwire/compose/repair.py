@@ -17,19 +17,17 @@ from typing import Any
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, create_model
 
+from briefwire import shape
 from briefwire.compose.quality import Problem, near_duplicate
-from briefwire.compose.sections import ITEM_LABELS, SectionSpec
+from briefwire.compose.sections import SectionSpec
 from briefwire.text import split_sentences
 
-# Titles, and the deep dive's one line naming the main development (it restates the story's main
-# fact on purpose, so it is no repeat of a key point); grounding still checks it.
-UNCHECKED_FIELDS = {"headline", "deep_dive.title", "deep_dive.main_development"}
 # How many sentences a top-up instruction shows the model as already written.
 MAX_SHOWN = 8
 
 
 def field_path(spec: SectionSpec, name: str) -> str:
-    return f"{spec.section}.{name}" if spec.section in ("narrative", "deep_dive") else name
+    return shape.path_in(spec.section, name)
 
 
 def flatten(spec: SectionSpec, output: BaseModel) -> dict[str, list[str]]:
@@ -39,10 +37,17 @@ def flatten(spec: SectionSpec, output: BaseModel) -> dict[str, list[str]]:
         path = field_path(spec, name)
         if isinstance(value, list):
             for i, item in enumerate(value):
-                out[f"{path}[{i}]"] = split_sentences(item) or [item]
+                out[shape.item(path, i)] = split_sentences(item) or [item]
         else:
-            out[path] = [value] if path in UNCHECKED_FIELDS else (split_sentences(value) or [value])
+            # A text with no content checks (a title) is kept whole, however it would split.
+            checked = shape.field(path).checked
+            out[path] = (split_sentences(value) or [value]) if checked else [value]
     return out
+
+
+def _top_up(spec: SectionSpec, name: str) -> tuple[str, int] | None:
+    """What a top-up calls the items of list field ``name``, and the tokens one may take."""
+    return shape.field(field_path(spec, name)).top_up
 
 
 def _item_type(spec: SectionSpec, name: str) -> Any:
@@ -81,7 +86,7 @@ def kept_fields(
             adapter = TypeAdapter(_item_type(spec, name))
             items: list[str | None] = []
             for i, item in enumerate(value):
-                here = f"{path}[{i}]"
+                here = shape.item(path, i)
                 text = " ".join(s for s in split_sentences(item) if (here, s) not in flagged)
                 items.append(text if text and (not whole_items or _valid(adapter, text)) else None)
             data[name] = items
@@ -151,12 +156,16 @@ class TopUp:
         return create_model("TopUpOut", **fields)
 
     @property
+    def _labels(self) -> dict[str, tuple[str, int]]:
+        return {name: label for name in self.missing if (label := _top_up(self.spec, name))}
+
+    @property
     def max_tokens(self) -> int:
-        return 16 + sum(ITEM_LABELS[name][1] * n for name, n in self.missing.items())
+        return 16 + sum(self._labels[name][1] * n for name, n in self.missing.items())
 
     def instruction(self, dropped: list[str]) -> str:
         wanted = " and ".join(
-            f"{n} more {ITEM_LABELS[name][0]} (field {name})" for name, n in self.missing.items()
+            f"{n} more {self._labels[name][0]} (field {name})" for name, n in self.missing.items()
         )
         written = [x for value in self.kept.values() if isinstance(value, list) for x in value if x]
         shown = "\n".join(f"- {s}" for s in [*written, *dropped][:MAX_SHOWN])
@@ -193,7 +202,7 @@ def plan_top_up(spec: SectionSpec, output: BaseModel, problems: list[Problem]) -
             continue
         short = _min_items(spec, name) - sum(x is not None for x in value)
         if short > 0:
-            if name not in ITEM_LABELS:
+            if _top_up(spec, name) is None:
                 return None
             missing[name] = short
     return TopUp(spec, kept, missing) if missing else None

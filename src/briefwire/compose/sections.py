@@ -1,5 +1,8 @@
 """The briefing template: one instruction and one output schema per model call.
 
+Each output model's fields are fields of the spec's section in the briefing's shape (shape.py),
+by name: ContextOut.context fills deep_dive.context.
+
 Every string field is a regular-expression-constrained JSON string. The
 pattern forbids straight double quotes and backslashes (the article's quotes
 are shown to the model as typographic quotes, which need no escaping) and
@@ -111,16 +114,12 @@ class AssessmentOut(BaseModel):
     recommendations: list[Item] = Field(min_length=0, max_length=3)  # type: ignore[valid-type]
 
 
-# The deep dive's lists of analysis, in reading order: each may be empty when it does not apply.
-ANALYTIC_LISTS = ("resolutions", "practical_steps", "trends", "pros", "cons", "recommendations")
-
-
 @dataclass(frozen=True)
 class SectionSpec:
     """One model call: which briefing section it fills, what it asks, what shape comes back."""
 
     name: str  # the stats name, e.g. "deep_dive.outlook"
-    section: str  # the user-facing section it belongs to (for --sections)
+    section: str  # the user-facing section it belongs to (for --sections; shape.SECTIONS)
     instruction: str
     output: type[BaseModel]
     max_tokens: int
@@ -138,20 +137,6 @@ class SectionSpec:
     def schema(self) -> dict:
         return (self.draft or self.output).model_json_schema()
 
-
-# What a list field's items are called in a top-up request (compose/repair.py), and a generous
-# token budget for one new item. The narrative's paragraphs are left out on purpose: written
-# alone, a paragraph tends to copy the article (1 of 4 top-ups passed the checks in a trial).
-ITEM_LABELS: dict[str, tuple[str, int]] = {
-    "key_points": ("key points, one short sentence each", 80),
-    "context": ("paragraphs of context and background", 220),
-    "resolutions": ("possible resolutions or scenarios, one sentence each", 70),
-    "practical_steps": ("practical steps for the people or organisations affected, one sentence each", 70),
-    "trends": ("trends or predictions, one sentence each", 70),
-    "pros": ("pros of the main decision or development, one sentence each", 60),
-    "cons": ("cons of the main decision or development, one sentence each", 60),
-    "recommendations": ("actionable recommendations for decision-makers, one sentence each", 70),
-}
 
 _NO_INVENTION = (
     "Use only facts stated in the article: no names, numbers, dates or places that are not in it. "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from briefwire import shape
 from briefwire.errors import ConfigError, InputError
 from briefwire.extractive.annotate import annotate, load_word_lists
 from briefwire.extractive.ranking import score_sentences, select_ranked
@@ -57,7 +58,7 @@ def extractive_briefing(article: Article, *, n_points: int = 4) -> Briefing:
 
     claims = [
         Claim(
-            section=f"key_points[{n}]",
+            section=shape.item("key_points", n),
             text=sentences[i],
             label="supported",
             score=1.0,
@@ -95,7 +96,7 @@ def extractive_briefing(article: Article, *, n_points: int = 4) -> Briefing:
         source=Source(title=article.title, author=article.author, date=article.date, url=article.url),
         headline=headline,
         key_points=[sentences[i] for i in chosen],
-        cites={f"key_points[{n}]": [i] for n, i in enumerate(chosen)},
+        cites={shape.item("key_points", n): [i] for n, i in enumerate(chosen)},
         entities=entities,
         key_phrases=key_phrases,
         claims=claims,

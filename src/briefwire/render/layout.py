@@ -1,7 +1,8 @@
 """The briefing laid out once, in reading order, for every output format.
 
 Markdown and HTML walk the same list of sections, so section order, omission rules and
-the claim-by-claim text of each field are decided here and nowhere else.
+the claim-by-claim text of each field are decided here and nowhere else; which sections and
+fields there are, and their headings, come from the briefing's shape (shape.py).
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from itertools import groupby
+from typing import Any, ClassVar
 
-from briefwire.model import BackgroundItem, Briefing, Claim, DeepDive, Evidence, GroundingSummary
+from briefwire import shape
+from briefwire.model import BackgroundItem, Briefing, Claim, Evidence, GroundingSummary
 from briefwire.text import normalize_space
 
 
@@ -89,11 +92,6 @@ class Document:
     sections: tuple[Section, ...]
 
 
-DEEP_DIVE_LISTS = (
-    ("resolutions", "Possible resolutions or scenarios"),
-    ("practical_steps", "Practical steps"),
-    ("trends", "Trends and predictions"),
-)
 # Said once, where a list does not apply to the story, instead of items that fit any story.
 NOT_APPLICABLE = "Nothing here applies specifically to this story."
 FLAGGED = ("unsupported", "contradicted")
@@ -179,41 +177,35 @@ class _Fields:
 
 def layout(briefing: Briefing) -> Document:
     fields = _Fields(briefing)
-    headline = fields.one("headline", briefing.headline) if briefing.headline else None
+    headline = next(
+        (
+            fields.one(spec.path, text)
+            for spec in shape.fields()
+            if spec.role == "headline" and (text := shape.get(briefing, spec.path))
+        ),
+        None,
+    )
     return Document(grounding_line(briefing.grounding), headline, tuple(_sections(briefing, fields)))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _section(title: str | Inline, blocks: list[Block], level: int = 2, anchor: str = "") -> Section:
     inline = (Segment(title),) if isinstance(title, str) else title
-    slug = anchor or re.sub(r"[^a-z0-9]+", "-", "".join(s.text for s in inline).lower()).strip("-")
-    return Section(inline, level, tuple(blocks), slug)
+    return Section(inline, level, tuple(blocks), anchor or _slug("".join(s.text for s in inline)))
 
 
 def _sections(briefing: Briefing, fields: _Fields) -> Iterator[Section]:
-    if points := fields.many("key_points", briefing.key_points):
-        yield _section("Key points", [Bullets(points)])
-
-    if narrative := briefing.narrative:
-        blocks: list[Block] = []
-        if paragraphs := fields.many("narrative.paragraphs", narrative.paragraphs):
-            blocks.append(Paragraphs(paragraphs))
-        if narrative.key_takeaway.strip():
-            blocks.append(Takeaway(fields.one("narrative.key_takeaway", narrative.key_takeaway)))
-        if blocks:
-            yield _section("Narrative", blocks)
-
+    """The declared sections in order (shape.py), then what describes the briefing itself."""
     background = _background(briefing.background)
-    if briefing.deep_dive:
-        yield from _deep_dive(briefing.deep_dive, fields, background)
-    elif background:
-        # No deep dive to hang them on, but the narrative may still cite [A1].
-        yield _section("Context and background", background)
-
-    links = tuple(
-        LinkItem(link.name, url) for link in briefing.further_reading if (url := safe_url(link.url))
-    )
-    if links:
-        yield _section("Further reading", [Links(links)])
+    for section in shape.SECTIONS:
+        specs = [s for s in shape.fields(section.name) if s.role != "headline"]
+        if any(s.heading for s in specs):
+            yield from _with_parts(section, specs, briefing, fields, background)
+        elif blocks := [b for spec in specs for b in _blocks(spec, shape.get(briefing, spec.path), fields)]:
+            yield _section(section.title, blocks)
     if source := _source(briefing):
         yield _section("Source", [source])
     if briefing.entities:
@@ -224,42 +216,53 @@ def _sections(briefing: Briefing, fields: _Fields) -> Iterator[Section]:
         yield _section("Notes", [Bullets(tuple((Segment(n),) for n in briefing.notes))])
 
 
-def _deep_dive(dive: DeepDive, fields: _Fields, background: list[Block]) -> Iterator[Section]:
-    title: Inline = (Segment("Deep dive"),)
-    if dive.title.strip():
-        title = (Segment("Deep dive:"), *fields.one("deep_dive.title", dive.title))
-    yield _section(title, [], anchor="deep-dive")
-    if dive.main_development.strip():
-        main = fields.one("deep_dive.main_development", dive.main_development)
-        yield _section("Main development", [Paragraphs((main,))], 3)
-    context: list[Block] = []
-    if paragraphs := fields.many("deep_dive.context", dive.context):
-        context.append(Paragraphs(paragraphs))
-    context.extend(background)
-    if context:
-        yield _section("Context and background", context, 3)
-    skipped = set(dive.not_applicable)
-    for name, heading in DEEP_DIVE_LISTS:
-        if items := fields.many(f"deep_dive.{name}", getattr(dive, name)):
-            yield _section(heading, [Bullets(items)], 3)
-        elif name in skipped:
-            yield _section(heading, [_not_applicable()], 3)
-    sides: list[Block] = [
-        Bullets(items, label)
-        for items, label in (
-            (fields.many("deep_dive.pros", dive.pros), "Pros"),
-            (fields.many("deep_dive.cons", dive.cons), "Cons"),
-        )
-        if items
-    ]
-    if sides:
-        yield _section("Pros and cons", sides, 3)
-    elif {"pros", "cons"} <= skipped:
-        yield _section("Pros and cons", [_not_applicable()], 3)
-    if items := fields.many("deep_dive.recommendations", dive.recommendations):
-        yield _section("Actionable recommendations", [Bullets(items)], 3)
-    elif "recommendations" in skipped:
-        yield _section("Actionable recommendations", [_not_applicable()], 3)
+def _blocks(spec: shape.FieldSpec, value: Any, fields: _Fields) -> list[Block]:
+    """How one field reads: nothing when it is empty or absent."""
+    if spec.kind == "links":
+        links = tuple(LinkItem(link.name, url) for link in value or () if (url := safe_url(link.url)))
+        return [Links(links)] if links else []
+    if spec.kind == "text":
+        if not value or not value.strip():
+            return []
+        text = fields.one(spec.path, value)
+        return [Takeaway(text)] if spec.role == "takeaway" else [Paragraphs((text,))]
+    items = fields.many(spec.path, value or [])
+    if not items:
+        return []
+    return [Paragraphs(items)] if spec.kind == "paragraphs" else [Bullets(items, spec.label)]
+
+
+def _with_parts(
+    section: shape.Section,
+    specs: list[shape.FieldSpec],
+    briefing: Briefing,
+    fields: _Fields,
+    background: list[Block],
+) -> Iterator[Section]:
+    """A section whose fields have headings of their own (the deep dive): its heading, with its
+    title, then one subsection per heading; fields that share one (pros, cons) share it."""
+    value = shape.get(briefing, section.name)
+    if value is None:
+        # No deep dive to hang them on, but the narrative may still cite [A1].
+        if background and (home := next((s for s in specs if s.background), None)):
+            yield _section(home.heading or section.title, background)
+        return
+    title: Inline = (Segment(section.title),)
+    for spec in specs:
+        if spec.role == "title" and (text := shape.get(briefing, spec.path)) and text.strip():
+            title = (Segment(f"{section.title}:"), *fields.one(spec.path, text))
+    yield _section(title, [], anchor=_slug(section.title))
+    skipped = set(getattr(value, "not_applicable", ()))
+    parts = [s for s in specs if s.role != "title" and s.heading]
+    for heading, group in groupby(parts, key=lambda s: s.heading):
+        members = list(group)
+        blocks = [b for spec in members for b in _blocks(spec, shape.get(briefing, spec.path), fields)]
+        if any(spec.background for spec in members):
+            blocks.extend(background)
+        if blocks:
+            yield _section(heading or "", blocks, 3)
+        elif all(spec.name in skipped for spec in members):
+            yield _section(heading or "", [_not_applicable()], 3)
 
 
 def _not_applicable() -> Paragraphs:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Reques
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from briefwire import shape
 from briefwire.errors import InputError
 from briefwire.model import Label
 from briefwire.options import DEFAULTS, FORMATS, SECTIONS, TEMPERATURE_MAX, TEMPERATURE_MIN
@@ -41,13 +42,7 @@ _env.globals.update(
 )
 templates = Jinja2Templates(env=_env)
 
-SECTION_TITLES = {
-    "headline": "Headline",
-    "key_points": "Key points",
-    "narrative": "Narrative",
-    "deep_dive": "Deep dive",
-    "further_reading": "Further reading",
-}
+SECTION_TITLES = {section.name: section.title for section in shape.SECTIONS}
 FORM_DEFAULTS: dict[str, Any] = {
     "text": "",
     "url": "",
