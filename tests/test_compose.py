@@ -163,7 +163,7 @@ def test_key_points_name_numbered_article_sentences_and_keep_them_as_cites():
     items = call["schema"]["$defs"]["CitedKeyPoint"]["properties"]["sentences"]["items"]
     assert items["enum"] == [1, 2, 3, 4, 5]  # the model can only name sentences it was shown
     # Ids are positions in the article's sentences, as grounding evidence numbers them.
-    assert composer.cites_of("key_points", key_points) == {
+    assert composer.cites_in({"key_points": key_points}) == {
         "key_points[0]": [0],
         "key_points[1]": [1],
         "key_points[2]": [3],
@@ -397,7 +397,7 @@ def test_a_list_left_short_by_a_repair_is_topped_up_without_a_new_generation():
     assert call["params"].max_tokens < 100
     assert any("wrote 1 new item" in n for n in composer.notes)
     # An item written by a top-up named no sources: it is checked against the whole article.
-    assert composer.cites_of("key_points", key_points) == {"key_points[0]": [0], "key_points[1]": [1]}
+    assert composer.cites_in({"key_points": key_points}) == {"key_points[0]": [0], "key_points[1]": [1]}
 
 
 def test_a_top_up_that_fails_the_checks_falls_back_to_a_new_generation():

@@ -79,13 +79,13 @@ def _compose_llm(
     briefing = Briefing(
         headline=headline,
         key_points=key_points,
-        cites=composer.cites_of("key_points", key_points),
         narrative=narrative,
         deep_dive=deep_dive,
         background=background if deep_dive else [],
         notes=composer.notes,
         run=RunStats(backend=backend.name, model=backend.model, sections=composer.stats),
     )
+    briefing.cites = composer.cites_in(briefing)
     return briefing
 
 

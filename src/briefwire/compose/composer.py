@@ -280,15 +280,14 @@ class Composer:
                 self.cites.setdefault(sentence, ids)
         return written
 
-    def cites_of(self, field: str, items: list[str]) -> dict[str, list[int]]:
-        """``{"key_points[0]": [3, 4], ...}`` for the items of ``field`` whose sentences named their
+    def cites_of(self, text: str) -> list[int]:
+        """The article sentence ids that the sentences of ``text`` named as their sources."""
+        return sorted({n for s in split_sentences(text) or [text] for n in self.cites.get(s, [])})
+
+    def cites_in(self, briefing: Any) -> dict[str, list[int]]:
+        """``{"key_points[0]": [3, 4], ...}``: every text of ``briefing`` whose sentences named their
         sources."""
-        out = {}
-        for i, text in enumerate(items):
-            ids = [n for s in split_sentences(text) or [text] for n in self.cites.get(s, [])]
-            if ids:
-                out[shape.item(field, i)] = sorted(set(ids))
-        return out
+        return {path: ids for path, text in shape.walk(briefing) if (ids := self.cites_of(text))}
 
     def _problems(self, spec: SectionSpec, output: BaseModel) -> list[Problem]:
         fields = _checked(spec, output)
