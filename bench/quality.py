@@ -188,7 +188,7 @@ def run_llm(docs: list[Doc]) -> tuple[dict[str, Result], list[str]]:
             article = Article(text=doc.body, title=doc.title)
             try:
                 points, wall, cpu = timed(
-                    lambda a=article: brief(a, backend=backend, options=options).key_points
+                    lambda a=article: brief(a, backend=backend, options=options).briefing.key_points
                 )
             except BriefwireError as err:  # scored as an empty summary, and reported
                 points, wall, cpu = [], float("nan"), float("nan")

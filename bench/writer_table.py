@@ -137,7 +137,7 @@ def main() -> None:
             continue
         article = load_article(str(path))
         started = time.perf_counter()
-        briefing = brief(article, backend=backend, options=BriefOptions())
+        briefing = brief(article, backend=backend, options=BriefOptions()).briefing
         total = time.perf_counter() - started
         sections = briefing.run.sections if briefing.run else []
         composed = sum(s.seconds for s in sections)

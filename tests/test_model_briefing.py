@@ -37,7 +37,7 @@ def briefings(embedded_backend) -> dict[str, tuple[object, Briefing]]:
         article = load_article(str(EXAMPLES / name))
         # Grounding is covered by its own model tests; here the judge is off to keep CI short.
         options = BriefOptions(llm_judge=False)
-        out[name] = (article, brief(article, backend=embedded_backend, options=options))
+        out[name] = (article, brief(article, backend=embedded_backend, options=options).briefing)
         # Keep the real output for people to read (CI artifact; the README sample comes from here).
         artifacts = Path(__file__).resolve().parent.parent / "test-artifacts"
         artifacts.mkdir(exist_ok=True)
@@ -151,7 +151,7 @@ def test_same_seed_same_output(embedded_backend):
     for _ in range(2):
         backend = EmbeddedBackend(embedded_backend.model_path)
         try:
-            b = brief(article, backend=backend, options=options)
+            b = brief(article, backend=backend, options=options).briefing
         finally:
             backend.close()
         outputs.append((b.headline, b.key_points))

@@ -357,7 +357,8 @@ def test_serve_command_configures_the_app(tmp_path, monkeypatch):
     assert settings.db_path == tmp_path / "a.db"
     assert settings.token == "from-env"
     assert settings.allow_private_urls is True and settings.rate_limit == 3
-    assert settings.resolved_backend_label() == "openai-compatible:m@http://llm:8080/v1"
+    assert settings.backend_config.llm_url == "http://llm:8080/v1"
+    assert started["app"].state.service.backend.identity == ("openai-compatible", "m")
     started["app"].state.service.close()
 
 

@@ -29,7 +29,7 @@ def test_api_and_page_with_the_real_model(tmp_path, embedded_backend):
     settings = settings_for(
         tmp_path,
         backend_factory=lambda: Borrowed(embedded_backend),
-        backend_label=f"{embedded_backend.name}:{embedded_backend.model}",
+        backend_identity=(embedded_backend.name, embedded_backend.model),
         brief_fn=None,  # the real pipeline
     )
     with TestClient(create_app(settings)) as client:

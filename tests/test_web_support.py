@@ -32,6 +32,7 @@ from briefwire.model import (
     Source,
 )
 from briefwire.options import BriefOptions
+from briefwire.pipeline import BriefResult
 from briefwire.progress import NullProgress
 from briefwire.text import split_sentences
 from briefwire.web import WebSettings
@@ -72,7 +73,7 @@ class StandIn:
         store: Any = None,
         progress: Any = None,
         force: bool = False,
-    ) -> Briefing:
+    ) -> BriefResult:
         self.calls += 1
         progress = progress or NullProgress()
         if self.fail_on and self.fail_on in article.text:
@@ -91,7 +92,7 @@ class StandIn:
                 generated = answer.generated_tokens
                 progress.tokens(name, generated, 25.0)
             progress.section_done(name, SectionStats(name=name, generated_tokens=generated, seconds=0.01))
-        return echo_briefing(article, options, backend)
+        return BriefResult(echo_briefing(article, options, backend))  # not archived: the app files it
 
 
 def echo_briefing(article: Article, options: BriefOptions, backend: Any) -> Briefing:
@@ -152,7 +153,7 @@ def settings_for(tmp_path: Path, **overrides: Any) -> WebSettings:
     values: dict[str, Any] = {
         "db_path": tmp_path / "briefwire.db",
         "backend_factory": fake_backend,
-        "backend_label": "fake:fake-model",
+        "backend_identity": ("fake", "fake-model"),
         "brief_fn": StandIn(),
         "rate_limit": 0,
         # The name Starlette's TestClient sends as the Host.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
+from briefwire.archive_key import ArchiveKey
 from briefwire.compose.composer import Composer, compose
 from briefwire.errors import ConfigError
 from briefwire.llm.base import Backend
@@ -89,12 +91,35 @@ def _compose_llm(
     return briefing
 
 
-def stored_briefing(
-    store: Store, article: Article, options: BriefOptions, backend_name: str, model_name: str
-) -> Briefing | None:
-    """The archived briefing of this article with these options and this backend and model, if any."""
-    found = store.find_briefing(article.content_hash, options.cache_key(), backend_name, model_name)
-    return store.get_briefing(found) if found is not None else None
+@dataclass(frozen=True)
+class BriefResult:
+    """What ``brief`` did: the briefing, where the archive keeps it, and whether it was there already."""
+
+    briefing: Briefing
+    archive_id: str | None = None  # None without a store
+    reused: bool = False  # True: found in the archive, nothing was written
+
+
+def archived(store: Store, key: ArchiveKey) -> BriefResult | None:
+    """The archived briefing under ``key``, if any."""
+    found = store.find_briefing(key.content_hash, key.options_key, key.backend, key.model)
+    briefing = store.get_briefing(found) if found is not None else None
+    return BriefResult(briefing, found, reused=True) if briefing is not None else None
+
+
+def archive(
+    store: Store, key: ArchiveKey, article: Article, briefing: Briefing, call_ids: list[str] | None = None
+) -> str:
+    """File ``briefing`` of ``article`` under ``key``; returns its id (an earlier one's, replaced)."""
+    article_id = store.add_article(article)
+    return store.save_briefing(
+        article_id,
+        briefing,
+        key.options_key,
+        backend=key.backend,
+        model=key.model,
+        llm_call_ids=call_ids or [],
+    )
 
 
 def brief(
@@ -105,21 +130,21 @@ def brief(
     store: Store | None = None,
     progress: Progress | None = None,
     force: bool = False,
-) -> Briefing:
-    """Write a briefing of ``article``; with ``store``, reuse a stored one unless ``force``."""
+) -> BriefResult:
+    """Write a briefing of ``article``; with ``store``, reuse an archived one unless ``force``,
+    else archive the new one.
+
+    Give a ``LazyBackend`` (``briefwire.llm.lazy``) to load the model only when the archive
+    does not already hold the briefing.
+    """
     options = options or BriefOptions()
     progress = progress or NullProgress()
     original = article  # stored as given, so a truncated long article still dedupes
     started = time.perf_counter()
-    uses_model = backend is not None and options.engine == "llm"
-    # The same pair the briefing's run statistics carry, so any caller can find it again.
-    backend_name = backend.name if uses_model else "none"  # type: ignore[union-attr]
-    model_name = backend.model if uses_model else "extractive"  # type: ignore[union-attr]
+    key = ArchiveKey.of(article, options, backend)
     call_ids: list[str] = []
-    if store is not None and not force:
-        cached = stored_briefing(store, article, options, backend_name, model_name)
-        if cached is not None:
-            return cached
+    if store is not None and not force and (found := archived(store, key)) is not None:
+        return found
 
     if options.engine == "extractive":
         from briefwire.extractive import extractive_briefing
@@ -153,14 +178,6 @@ def brief(
     briefing.notes = [*article.warnings, *briefing.notes]
     if briefing.run is not None:
         briefing.run.total_seconds = round(time.perf_counter() - started, 3)
-    if store is not None:
-        article_id = store.add_article(original)
-        store.save_briefing(
-            article_id,
-            briefing,
-            options.cache_key(),
-            backend=backend_name,
-            model=model_name,
-            llm_call_ids=call_ids,
-        )
-    return briefing
+    if store is None:
+        return BriefResult(briefing)
+    return BriefResult(briefing, archive(store, key, original, briefing, call_ids))

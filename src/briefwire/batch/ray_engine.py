@@ -6,7 +6,7 @@ excerpts, briefings already stored for the same content and options) into a
 ``RecordingStore`` that travels with the task; the task returns the briefing and
 the recording, and the driver replays the writes into the store and writes the
 output file atomically. Each worker process builds its backend once, from the
-picklable factory (on a cluster: an OpenAI-compatible vLLM endpoint via
+picklable lazy backend (on a cluster: an OpenAI-compatible vLLM endpoint via
 ``--llm-url``), and keeps it for the tasks that follow.
 """
 
@@ -16,9 +16,9 @@ import time
 import uuid
 from typing import Any
 
-from briefwire.batch.backends import BackendFactory, LazyBackend
 from briefwire.batch.types import BatchConfig, Emit, Finish, ItemResult, Job, describe_error
 from briefwire.errors import ConfigError
+from briefwire.llm.lazy import LazyBackend
 from briefwire.model import Article, Briefing
 from briefwire.options import BriefOptions
 from briefwire.store.base import Store
@@ -34,17 +34,17 @@ def brief_task(
     options: BriefOptions,
     force: bool,
     recording: RecordingStore | None,
-    factory: BackendFactory | None,
+    backend: LazyBackend | None,
     run_id: str,
-) -> tuple[str, RecordingStore | None]:
-    """Runs inside a Ray worker: the pipeline on one article; returns (briefing JSON, recording)."""
+) -> tuple[str, bool, RecordingStore | None]:
+    """Runs inside a Ray worker: the pipeline on one article; returns (briefing JSON, reused,
+    recording). ``backend`` arrives unbuilt; the worker's first task of the run keeps it."""
     from briefwire.pipeline import brief  # lazily: the CLI imports this module at start-up
 
-    backend = None
-    if factory is not None:
-        backend = _WORKER_BACKENDS.setdefault(run_id, LazyBackend(factory))
-    briefing = brief(article, backend=backend, options=options, store=recording, force=force)
-    return briefing.model_dump_json(), recording
+    if backend is not None:
+        backend = _WORKER_BACKENDS.setdefault(run_id, backend)
+    result = brief(article, backend=backend, options=options, store=recording, force=force)
+    return result.briefing.model_dump_json(), result.reused, recording
 
 
 def _task_cpus(config: BatchConfig) -> float:
@@ -75,7 +75,7 @@ def run_ray(
     jobs: list[Job],
     config: BatchConfig,
     store: Store | None,
-    factory: BackendFactory,
+    backend: LazyBackend | None,
     finish: Finish,
     emit: Emit,
     ray_init: dict,
@@ -86,7 +86,7 @@ def run_ray(
     try:
         cpus = _task_cpus(config)
         task = ray.remote(brief_task).options(num_cpus=cpus, max_retries=1)
-        factory_ref = ray.put(factory) if config.options.engine == "llm" else None
+        backend_ref = ray.put(backend) if backend is not None else None
         run_id = uuid.uuid4().hex
         options_key = config.options.cache_key()
         # Enough tasks in flight to keep every CPU (or --parallel) busy, no more, so the
@@ -101,7 +101,7 @@ def run_ray(
                     recording = RecordingStore.snapshot(
                         store, job.article, options_key, related=config.options.background
                     )  # type: ignore[arg-type]
-                ref = task.remote(job.article, config.options, config.force, recording, factory_ref, run_id)
+                ref = task.remote(job.article, config.options, config.force, recording, backend_ref, run_id)
                 in_flight[ref] = (job, time.monotonic())
             if not in_flight:
                 break
@@ -118,8 +118,7 @@ def _collect(ref: Any, job: Job, start: float, store: Store | None, finish: Fini
     import ray  # lazily: optional and slow to import (see _connect)
 
     try:
-        briefing_json, recording = ray.get(ref)
-        reused = recording is not None and recording.reused
+        briefing_json, reused, recording = ray.get(ref)
         if recording is not None and store is not None:
             recording.replay(store)  # store first: a crash before the file is written is then harmless
         return finish(job, Briefing.model_validate_json(briefing_json), reused, time.monotonic() - start)

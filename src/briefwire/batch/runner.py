@@ -22,7 +22,6 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from briefwire.batch.backends import BackendFactory, default_factory
 from briefwire.batch.local import run_local
 from briefwire.batch.outputs import output_path, remove_stale_temps
 from briefwire.batch.ray_engine import run_ray
@@ -37,6 +36,7 @@ from briefwire.batch.types import (
 from briefwire.errors import BriefwireError
 from briefwire.fsutil import atomic_write
 from briefwire.llm import BackendConfig
+from briefwire.llm.lazy import BackendFactory, LazyBackend
 from briefwire.model import Article, Briefing
 from briefwire.progress import BatchProgress
 from briefwire.store.base import Store
@@ -59,9 +59,11 @@ def run_batch(
     """Brief every input of ``config`` into ``config.out_dir``; see the module docstring.
 
     ``backend_factory`` builds the backend (default: ``make_backend`` on ``config.backend``);
-    it is called at most once per process, and only if an item needs the model. For
-    the Ray runner it must be picklable. ``ray_init`` adds keyword arguments to
-    ``ray.init`` (e.g. ``num_cpus``). The report is also written to the output folder.
+    it is called at most once per process, and only if an item needs the model. (With the
+    default, an item found in the store does not: the configuration names the model. A
+    factory's backend must be built to name its own.) For the Ray runner it must be
+    picklable. ``ray_init`` adds keyword arguments to ``ray.init`` (e.g. ``num_cpus``). The
+    report is also written to the output folder.
     """
     out_dir = Path(config.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -96,10 +98,8 @@ def run_batch(
             else:
                 jobs.append(Job(item_id, article, path))
         if jobs:
-            factory = backend_factory or default_factory(
-                config.backend or BackendConfig.from_env(parallel=config.parallel)
-            )
-            _runner(config.runner)(jobs, config, store, factory, finish, emit, ray_init or {})
+            backend = _lazy_backend(config, backend_factory) if config.options.engine == "llm" else None
+            _runner(config.runner)(jobs, config, store, backend, finish, emit, ray_init or {})
     except KeyboardInterrupt:
         report.interrupted = True
         raise
@@ -108,6 +108,12 @@ def run_batch(
         report.seconds = time.monotonic() - clock
         atomic_write(out_dir / REPORT_NAME, report.to_json())
     return report
+
+
+def _lazy_backend(config: BatchConfig, factory: BackendFactory | None) -> LazyBackend:
+    if factory is not None:  # only the backend it builds can name itself and its model
+        return LazyBackend(factory)
+    return LazyBackend.from_config(config.backend or BackendConfig.from_env(parallel=config.parallel))
 
 
 def _runner(name: Runner) -> Callable[..., None]:

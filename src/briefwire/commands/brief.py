@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -16,11 +17,12 @@ from briefwire.commands.common import (
     PollOpt,
     ThreadsOpt,
     backend_config,
-    backend_or_fallback,
+    falls_back,
+    lazy_backend,
     parse_sections,
     stderr,
 )
-from briefwire.errors import ConfigError
+from briefwire.errors import BriefwireError, ConfigError
 from briefwire.fsutil import atomic_write, write_stdout
 from briefwire.model import SectionStats
 from briefwire.options import (
@@ -35,7 +37,12 @@ from briefwire.options import (
     Policy,
     one_of,
 )
-from briefwire.store import open_store
+from briefwire.store import SQLiteStore, open_store
+
+if TYPE_CHECKING:
+    from briefwire.llm.lazy import LazyBackend
+    from briefwire.model import Article
+    from briefwire.pipeline import BriefResult
 
 
 class RichProgress:
@@ -104,7 +111,6 @@ def brief_command(
 ) -> None:
     """Write a grounded briefing of ARTICLE (Markdown to stdout by default)."""
     from briefwire.ingest import load_article
-    from briefwire.pipeline import brief, stored_briefing
     from briefwire.render import format_for_path, render
 
     try:
@@ -127,19 +133,34 @@ def brief_command(
     )
     store = None if no_store else open_store(db)
     config = backend_config(model, llm_url, llm_model, threads, poll=poll)
-    if engine == "llm" and store is not None and not force and (identity := config.identity()) is not None:
-        # An archived briefing needs no model: answer before paying for the model load.
-        stored = stored_briefing(store, art, options, *identity)
-        if stored is not None:
-            if not quiet:
-                stderr.print("[dim]found in the archive (same article and options; --force rewrites it)[/]")
-            _emit(render(stored, out_format), output, quiet)  # type: ignore[arg-type]
-            return
-    backend = None
-    if engine == "llm":
-        backend = backend_or_fallback(config, quiet=quiet)
-        if backend is None:
+    backend = lazy_backend(config, quiet=quiet) if engine == "llm" else None
+    try:
+        try:
+            result = _brief(art, backend, options, store, force, quiet)
+        except BriefwireError:
+            if backend is None or not falls_back(backend, config):
+                raise
+            # The default model cannot be loaded: brief without it, as if asked to.
             options = options.model_copy(update={"engine": "extractive"})
+            result = _brief(art, None, options, store, force, quiet)
+    finally:
+        if backend is not None:
+            backend.close()
+    if result.reused and not quiet:
+        stderr.print("[dim]found in the archive (same article and options; --force rewrites it)[/]")
+    _emit(render(result.briefing, out_format), output, quiet)  # type: ignore[arg-type]
+
+
+def _brief(
+    article: Article,
+    backend: LazyBackend | None,
+    options: BriefOptions,
+    store: SQLiteStore | None,
+    force: bool,
+    quiet: bool,
+) -> BriefResult:
+    from briefwire.pipeline import brief
+
     with Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description:<22}"),
@@ -150,12 +171,9 @@ def brief_command(
         disable=quiet,
         transient=False,
     ) as bar:
-        briefing = brief(
-            art, backend=backend, options=options, store=store, progress=RichProgress(bar), force=force
+        return brief(
+            article, backend=backend, options=options, store=store, progress=RichProgress(bar), force=force
         )
-    _emit(render(briefing, out_format), output, quiet)  # type: ignore[arg-type]
-    if backend is not None:
-        backend.close()
 
 
 def _emit(text: str, output: Path | None, quiet: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Annotated
 
@@ -9,8 +10,9 @@ import typer
 from rich.console import Console
 
 from briefwire import settings
-from briefwire.errors import BriefwireError, ConfigError
+from briefwire.errors import ConfigError
 from briefwire.llm import Backend, BackendConfig, make_backend
+from briefwire.llm.lazy import LazyBackend
 from briefwire.options import Format
 
 # One line per message, however long (paths): a wrapped warning is two lines to a script.
@@ -77,22 +79,25 @@ def open_backend(
     return load_backend(backend_config(model, llm_url, llm_model), quiet=True)
 
 
-def backend_or_fallback(config: BackendConfig, *, quiet: bool = False) -> Backend | None:
-    """The configured backend; None (→ extractive mode) when the embedded model cannot load.
+def lazy_backend(config: BackendConfig, *, quiet: bool = False) -> LazyBackend:
+    """The configured backend, loaded (saying so) only when a briefing needs the model."""
+    return LazyBackend.from_config(config, functools.partial(load_backend, config, quiet=quiet))
 
-    A configured remote endpoint that fails is an error, not a silent fallback:
+
+def falls_back(backend: LazyBackend, config: BackendConfig) -> bool:
+    """Whether a briefing that failed on ``backend`` is written without a model (extractive) instead,
+    saying why: only when the default embedded model could not be loaded.
+
+    A configured model or remote endpoint that fails is an error, not a silent fallback:
     the user asked for it explicitly.
     """
-    try:
-        return load_backend(config, quiet=quiet)
-    except BriefwireError as err:
-        if config.llm_url or config.model_path:
-            raise
-        stderr.print(
-            f"[yellow]warning:[/] the embedded model cannot be loaded ({err}); "
-            "falling back to the extractive engine (no model)"
-        )
-        return None
+    if backend.load_error is None or config.llm_url or config.model_path:
+        return False
+    stderr.print(
+        f"[yellow]warning:[/] the embedded model cannot be loaded ({backend.load_error}); "
+        "falling back to the extractive engine (no model)"
+    )
+    return True
 
 
 def parse_sections(value: str | None, allowed: tuple[str, ...]) -> tuple[str, ...]:

@@ -6,14 +6,12 @@ the same way and the tests can exercise the job logic without HTTP.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import threading
 from pathlib import Path
 from typing import Any
 
+from briefwire.archive_key import ArchiveKey
 from briefwire.ingest.budget import truncate_to_chars
-from briefwire.llm import Backend
 from briefwire.model import Article, Briefing
 from briefwire.options import BriefOptions
 from briefwire.store.base import Store
@@ -21,13 +19,6 @@ from briefwire.web.jobs import Job, JobProgress, JobRunner, JobStore, initial_pr
 from briefwire.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
-
-
-def dedupe_key(article: Article, options: BriefOptions, backend_label: str) -> str:
-    # The extractive engine never touches the model, so its results do not depend on it.
-    backend = "extractive" if options.engine == "extractive" else backend_label
-    raw = "\n".join((article.content_hash, options.cache_key(), backend))
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class BriefingService:
@@ -40,9 +31,7 @@ class BriefingService:
         self.runner = JobRunner(
             self.jobs, self.execute, workers=max(1, settings.workers), time_limit=settings.job_time_limit
         )
-        self.backend_label = settings.resolved_backend_label()
-        self._backend: Backend | None = None
-        self._backend_lock = threading.Lock()
+        self.backend = settings.lazy_backend()
         self.closing = False  # tells open event streams to end so shutdown is not held up
 
     # -- lifecycle ------------------------------------------------------------------
@@ -65,10 +54,7 @@ class BriefingService:
             # the process, so leave it to process exit. Its job is already marked interrupted.
             log.warning("a briefing job was still running at shutdown; it is marked interrupted")
             return
-        with self._backend_lock:
-            if self._backend is not None:
-                self._backend.close()
-                self._backend = None
+        self.backend.close()
         self.jobs.close()
         if self._owns_store:
             self.store.close()
@@ -83,7 +69,7 @@ class BriefingService:
         limit = self.settings.max_article_chars
         article = truncate_to_chars(article, limit, f"(this server briefs at most {limit:,} characters)")
         request = {"article": article.model_dump(), "options": options.model_dump(mode="json")}
-        job, created = self.jobs.submit(dedupe_key(article, options, self.backend_label), request)
+        job, created = self.jobs.submit(self._job_key(article, options), request)
         if created:
             self.runner.enqueue(job.id)
         return job, created
@@ -109,33 +95,27 @@ class BriefingService:
             "updated_at": job.updated_at,
         }
 
+    def _job_key(self, article: Article, options: BriefOptions) -> str:
+        # Two requests for the briefing the archive would file under one key share one job.
+        # A backend whose model only its server can name (none named) is not asked here, in
+        # the request: its jobs are keyed by where it is.
+        identity = self.backend.identity or ("unnamed", self.backend.where)
+        return ArchiveKey.of(article, options, identity=identity).digest()
+
     def execute(self, job: Job, progress: JobProgress) -> str:
         """Run one job on a worker thread and return the stored briefing's id."""
+        from briefwire.pipeline import archive, brief
+
         article = Article.model_validate(job.request["article"])
         options = BriefOptions.model_validate(job.request["options"])
         # The extractive engine needs no model: do not load (or wait for) one for it.
-        backend = self._get_backend() if options.engine == "llm" else None
-        brief = self.settings.brief_fn or _pipeline_brief()
-        briefing = brief(article, backend=backend, options=options, store=self.store, progress=progress)
-        return self._briefing_id(article, briefing, options)
-
-    def _briefing_id(self, article: Article, briefing: Briefing, options: BriefOptions) -> str:
-        # brief() with a store saves (or reuses) the briefing itself; find it under the same key
-        # it uses, and only save here if the pipeline did not.
-        backend, model = _run_key(briefing)
-        found = self.store.find_briefing(article.content_hash, options.cache_key(), backend, model)
-        if found:
-            return found
-        article_id = self.store.add_article(article)
-        return self.store.save_briefing(
-            article_id, briefing, options.cache_key(), backend=backend, model=model
-        )
-
-    def _get_backend(self) -> Backend:
-        with self._backend_lock:  # built once, by whichever worker needs it first
-            if self._backend is None:
-                self._backend = self.settings.make_backend()
-            return self._backend
+        backend = self.backend if options.engine == "llm" else None
+        run = self.settings.brief_fn or brief
+        result = run(article, backend=backend, options=options, store=self.store, progress=progress)
+        if result.archive_id is not None:
+            return result.archive_id
+        # A brief function that keeps no archive (a stand-in): file its briefing as brief() would.
+        return archive(self.store, ArchiveKey.of(article, options, backend), article, result.briefing)
 
     # -- reading --------------------------------------------------------------------
 
@@ -182,20 +162,7 @@ def _row_dict(row: Any) -> dict[str, Any]:
     }
 
 
-def _run_key(briefing: Briefing) -> tuple[str, str]:
-    """The backend/model pair the store files a briefing under (see Store.save_briefing)."""
-    if briefing.run is not None:
-        return briefing.run.backend, briefing.run.model
-    return briefing.engine, ""
-
-
 def _open_store(db_path: Path) -> Store:
     from briefwire.store import SQLiteStore
 
     return SQLiteStore(Path(db_path).expanduser())
-
-
-def _pipeline_brief() -> Any:
-    from briefwire.pipeline import brief
-
-    return brief

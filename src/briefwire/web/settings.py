@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefwire import settings
-from briefwire.llm import Backend, BackendConfig
-from briefwire.model import Briefing
+from briefwire.llm import BackendConfig
+from briefwire.llm.lazy import BackendFactory, Identity, LazyBackend
 from briefwire.store.base import Store
+
+if TYPE_CHECKING:
+    from briefwire.pipeline import BriefResult
 
 # Names a browser on this machine reaches the server by. Any other Host header is refused, so a
 # page whose domain is made to resolve to 127.0.0.1 (DNS rebinding) cannot talk to the app.
@@ -18,8 +21,7 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 # Binding these serves every interface; they are no name a client sends.
 WILDCARD_ADDRESSES = frozenset({"0.0.0.0", "::", ""})
 
-BackendFactory = Callable[[], Backend]
-BriefFunction = Callable[..., Briefing]  # the signature of briefwire.pipeline.brief
+BriefFunction = Callable[..., "BriefResult"]  # the signature of briefwire.pipeline.brief
 
 
 @dataclass
@@ -28,8 +30,9 @@ class WebSettings:
     # Built once, lazily, by the worker on the first LLM job; None → make_backend(backend_config).
     backend_factory: BackendFactory | None = None
     backend_config: BackendConfig | None = None
-    # Names the backend/model in the job dedupe key, known before the backend is loaded.
-    backend_label: str | None = None
+    # The (backend, model) pair backend_factory's backend reports, so that jobs and the archive
+    # know it before it is built; None → built to ask it. A backend_config names its own.
+    backend_identity: Identity | None = None
     token: str | None = None
     # Host header values served ("*.example.com" matches subdomains, "*" anything); see allowed_hosts().
     allowed_hosts: tuple[str, ...] = LOCAL_HOSTS
@@ -70,19 +73,8 @@ class WebSettings:
         named = [bound if bind not in WILDCARD_ADDRESSES else "", *settings.ALLOWED_HOSTS.get(), *extra]
         return tuple(dict.fromkeys([*LOCAL_HOSTS, *(h.lower() for h in named if h)]))
 
-    def resolved_backend_label(self) -> str:
-        if self.backend_label:
-            return self.backend_label
-        if self.backend_factory is not None and self.backend_config is None:
-            return "custom"
-        config = self.backend_config or BackendConfig.from_env()
-        if config.llm_url:
-            return f"openai-compatible:{config.llm_model or 'default'}@{config.llm_url}"
-        return f"embedded:{config.model_path or 'default'}"
-
-    def make_backend(self) -> Backend:
+    def lazy_backend(self) -> LazyBackend:
+        """The backend the workers share, built by the first job that needs the model."""
         if self.backend_factory is not None:
-            return self.backend_factory()
-        from briefwire.llm import make_backend
-
-        return make_backend(self.backend_config)
+            return LazyBackend(self.backend_factory, self.backend_identity)
+        return LazyBackend.from_config(self.backend_config or BackendConfig.from_env())
