@@ -31,6 +31,8 @@ KEY_POINTS = [
     "The shutdown cost local firms about £2m a day, the chamber of commerce estimates.",
 ]
 
+TAKEAWAY = "Calmer weather is forecast for the rest of the week."
+
 GOOD = {
     "headline": {"headline": "Harwick port reopens after three-day storm closure"},
     "key_points": cited(KEY_POINTS),
@@ -43,8 +45,8 @@ GOOD = {
             "Around forty vessels had idled offshore in the meantime. Local traders counted the cost "
             "at roughly two million pounds daily.",
         ],
-        "key_takeaway": "A short storm closure showed how much the town depends on its port.",
     },
+    "narrative.takeaway": {"key_takeaway": {"sentences": [5], "takeaway": TAKEAWAY}},
     "deep_dive.context": {
         "title": "Why a three-day closure hurt Harwick",
         "main_development": "The Port of Harwick reopened after Storm Elin closed it for three days.",
@@ -133,7 +135,7 @@ def test_prompt_layout_article_first_instruction_last():
     for call in backend.calls:
         user = call["messages"][-1]["content"]
         head, _, task = user.partition("\n\nTASK:\n")
-        heads.append((call["schema"]["title"] == "KeyPointsCited", head))
+        heads.append((call["schema"]["title"] in ("KeyPointsCited", "TakeawayCited"), head))
         assert "three-day closure caused by Storm Elin" in head
         assert "three-day closure caused by Storm Elin" not in task
     # Every call starts with one byte-identical article prefix, and the citing calls share the
@@ -227,15 +229,14 @@ def test_copied_narrative_is_retried_then_accepted_when_rewritten():
             "About 40 ships had been waiting offshore and engineers inspected the quays.",
             "Forecasters expect calmer weather for the rest of the week and trade will resume.",
         ],
-        "key_takeaway": "The port is open again after the storm passed through.",
     }
     backend = scripted({"narrative": [copy]})
     composer, (_, _, narrative, _) = run(backend, sections=("narrative",))
     assert narrative is not None
     assert narrative.paragraphs == GOOD["narrative"]["paragraphs"]
-    assert composer.stats[0].attempts == 2
+    assert stats_of(composer, "narrative").attempts == 2
     # The retry uses stricter repetition settings.
-    first, second = (c["params"] for c in backend.calls)
+    first, second = (c["params"] for c in backend.calls if c["schema"]["title"] == "NarrativeDraft")
     assert second.repeat_penalty > first.repeat_penalty
 
 
@@ -246,7 +247,6 @@ def test_duplicate_sentence_is_dropped_without_a_retry():
             *GOOD["narrative"]["paragraphs"][:2],
             GOOD["narrative"]["paragraphs"][2] + " " + kp[2],
         ],
-        "key_takeaway": GOOD["narrative"]["key_takeaway"],
     }
     backend = scripted({"narrative": [dup_narrative]})
     composer, (_, _, narrative, _) = run(backend, sections=("key_points", "narrative"))
@@ -324,11 +324,19 @@ def test_schema_patterns_forbid_quotes_and_require_an_ending():
     assert not pattern.match("Rates fell sharply. Markets rallied on the news that day.")
 
 
-def narrative_adding(sentence: str, *, key_takeaway: str | None = None) -> dict:
+def narrative_adding(sentence: str) -> dict:
     """The good narrative with ``sentence`` appended to its second paragraph."""
     paragraphs = list(GOOD["narrative"]["paragraphs"])
     paragraphs[1] += " " + sentence
-    return {"paragraphs": paragraphs, "key_takeaway": key_takeaway or GOOD["narrative"]["key_takeaway"]}
+    return {"paragraphs": paragraphs}
+
+
+def takeaway(text: str, number: int = 5) -> dict:
+    return {"key_takeaway": {"sentences": [number], "takeaway": text}}
+
+
+def stats_of(composer: Composer, name: str):
+    return next(s for s in composer.stats if s.name == name)
 
 
 def test_last_resort_repair_keeps_a_shorter_section_rather_than_a_copy():
@@ -344,10 +352,10 @@ def test_last_resort_repair_keeps_a_shorter_section_rather_than_a_copy():
 
 def test_takeaway_repeating_a_paragraph_drops_the_paragraph_sentence_instead():
     twin = "Storm Elin shut the port of Harwick for three days and cost local traders dearly."
-    bad = narrative_adding(twin, key_takeaway=twin)
-    backend = scripted({"narrative": [bad] * MAX_ATTEMPTS})
+    bad = narrative_adding(twin)
+    backend = scripted({"narrative": [bad] * MAX_ATTEMPTS, "narrative.takeaway": [takeaway(twin, 1)]})
     composer, (_, _, narrative, _) = run(backend, sections=("narrative",))
-    assert composer.stats[0].attempts == 1  # repaired at once, no regeneration
+    assert stats_of(composer, "narrative").attempts == 1  # repaired at once, no regeneration
     assert narrative is not None
     assert narrative.key_takeaway == twin
     assert twin not in " ".join(narrative.paragraphs)
@@ -412,7 +420,7 @@ def test_a_top_up_that_fails_the_checks_falls_back_to_a_new_generation():
 def test_narrative_paragraphs_and_emptied_takeaways_are_not_topped_up():
     from briefwire.compose.quality import Problem
     from briefwire.compose.repair import plan_top_up
-    from briefwire.compose.sections import AssessmentOut, NarrativeOut
+    from briefwire.compose.sections import AssessmentOut, NarrativeOut, TakeawayOut
 
     specs = {spec.name: spec for spec in SPECS}
     narrative = NarrativeOut.model_validate(GOOD["narrative"])
@@ -421,11 +429,9 @@ def test_narrative_paragraphs_and_emptied_takeaways_are_not_topped_up():
         plan_top_up(specs["narrative"], narrative, [Problem("narrative.paragraphs[0]", "copy", first)])
         is None
     )
-    takeaway = GOOD["narrative"]["key_takeaway"]
-    assert (
-        plan_top_up(specs["narrative"], narrative, [Problem("narrative.key_takeaway", "copy", takeaway)])
-        is None
-    )
+    written = TakeawayOut(key_takeaway=TAKEAWAY)
+    emptied = [Problem("narrative.key_takeaway", "copy", TAKEAWAY)]
+    assert plan_top_up(specs["narrative.takeaway"], written, emptied) is None
     # The deep dive's lists may shrink (or empty: "does not apply"); only the key points are topped up.
     assessment = AssessmentOut.model_validate(GOOD["deep_dive.assessment"])
     con = GOOD["deep_dive.assessment"]["cons"][1]
@@ -535,11 +541,8 @@ def test_a_space_lost_between_two_article_words_is_put_back_before_the_checks():
     source = SourceText.of("Mr Ebbers denied the charges. WorldCom collapsed in 2002.")
     assert source.respaced("MrEbbers said WorldCom was sound.") == "Mr Ebbers said WorldCom was sound."
     assert source.respaced("WorldCom and McDonald stay whole.") == "WorldCom and McDonald stay whole."
-    joined = {
-        **GOOD["narrative"],
-        "key_takeaway": "The closure showed how much HarbourMaster Okafor mattered.",
-    }
-    backend = scripted({"narrative": [joined]})
+    joined = takeaway("The closure showed how much HarbourMaster Okafor mattered.", 2)
+    backend = scripted({"narrative.takeaway": [joined]})
     _, (_, _, narrative, _) = run(backend, sections=("narrative",))
     assert narrative is not None
     assert narrative.key_takeaway == "The closure showed how much Harbour Master Okafor mattered."

@@ -132,10 +132,14 @@ def test_key_points_cite_article_sentences_and_the_headline_adds_nothing(briefin
     uncited = [i for i in range(len(b.key_points)) if f"key_points[{i}]" not in b.cites]
     # Only items written by a top-up (after a repair) may lack sources; the notes say so.
     assert not uncited or any(n.startswith("key_points:") and "new item" in n for n in b.notes)
+    # The takeaway restates one named sentence, unless its checks failed (the notes say so).
+    takeaway_repaired = any(n.startswith("narrative.takeaway:") for n in b.notes)
+    assert "narrative.key_takeaway" in b.cites or takeaway_repaired
     for path, ids in b.cites.items():
-        # Key points cite one or two sentences; narrative paragraphs up to four, the takeaway two.
-        most = 2 if path.startswith(("key_points[", "narrative.key_takeaway")) else 4
-        assert path.startswith(("key_points[", "narrative.")) and 1 <= len(ids) <= most, (path, ids)
+        # Key points cite one or two sentences, the takeaway one; the paragraphs cite none.
+        most = 1 if path == "narrative.key_takeaway" else 2
+        assert path.startswith("key_points[") or path == "narrative.key_takeaway", path
+        assert 1 <= len(ids) <= most, (path, ids)
         assert all(0 <= i < len(sentences) for i in ids)
     # The headline's words are the title's: it states nothing the title does not.
     assert article.title and set(b.headline.lower().split()) <= set(article.title.lower().split())

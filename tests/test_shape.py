@@ -132,7 +132,8 @@ def _backend() -> FakeBackend:
 
 def test_a_declared_section_is_composed_grounded_and_rendered(toy_section):
     backend = _backend()
-    briefing = brief(ARTICLE, backend=backend, options=BriefOptions(sections=("key_points", "deep_dive")))
+    options = BriefOptions(sections=("key_points", "deep_dive"))
+    briefing = brief(ARTICLE, backend=backend, options=options).briefing
     assert briefing.deep_dive is not None
     # Composed: its own call, its answer in the deep dive (and the JSON), the other lists as before.
     assert getattr(briefing.deep_dive, "stakeholders") == STAKEHOLDERS  # noqa: B009
