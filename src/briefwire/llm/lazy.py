@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from briefwire.llm.base import Backend, Completion, GenerationParams, Message, TokenCallback
+from briefwire.llm.base import Backend, Completion, Message
 
 if TYPE_CHECKING:
     from briefwire.llm import BackendConfig
@@ -78,15 +78,9 @@ class LazyBackend:
         # not as a section the model could not write.
         return getattr(self.get(), "context", None)
 
-    def chat(
-        self,
-        messages: list[Message],
-        *,
-        params: GenerationParams,
-        schema: dict | None = None,
-        on_token: TokenCallback | None = None,
-    ) -> Completion:
-        return self.get().chat(messages, params=params, schema=schema, on_token=on_token)
+    def chat(self, messages: list[Message], **options: Any) -> Completion:
+        """The built backend's ``chat`` (its keyword options passed through as they are)."""
+        return self.get().chat(messages, **options)
 
     def yes_probability(self, messages: list[Message]) -> float:
         return self.get().yes_probability(messages)
