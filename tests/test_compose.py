@@ -546,3 +546,33 @@ def test_a_space_lost_between_two_article_words_is_put_back_before_the_checks():
     _, (_, _, narrative, _) = run(backend, sections=("narrative",))
     assert narrative is not None
     assert narrative.key_takeaway == "The closure showed how much Harbour Master Okafor mattered."
+
+
+def test_the_takeaway_may_name_only_sentences_no_key_point_rests_on():
+    backend = scripted()
+    composer, (_, key_points, _, _) = run(backend, sections=("key_points", "narrative"))
+    taken = {n + 1 for ids in composer.cites_in({"key_points": key_points}).values() for n in ids}
+    call = next(c for c in backend.calls if c["schema"]["title"] == "TakeawayCited")
+    shown = call["schema"]["$defs"]["CitedTakeaway"]["properties"]["sentences"]["items"]["enum"]
+    assert taken and shown and not taken & set(shown)
+    assert set(shown) | taken == set(range(1, len(composer.candidates) + 1))
+
+
+def test_one_restated_sentence_is_held_to_the_copy_check_not_the_stitching_bound():
+    source = SourceText.of(ARTICLE.text)
+    close = "The closure cost local businesses an estimated £2m a day, the chamber says."
+    assert not source.copied_sentence(close) and source.fivegram_overlap(close) > 0.6
+    assert (
+        problems_in(
+            {"narrative.key_takeaway": [close]}, source=source, rewrite_fields=["narrative.key_takeaway"]
+        )
+        == []
+    )
+    stitched = {
+        "narrative.paragraphs[0]": [
+            close,
+            "Harbour master Jane Okafor said the quays are safe again.",
+        ]
+    }
+    found = problems_in(stitched, source=source, rewrite_fields=list(stitched))
+    assert found and {p.kind for p in found} == {"overlap"}

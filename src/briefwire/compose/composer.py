@@ -41,6 +41,8 @@ MAX_ATTEMPTS = 3
 # Numbered sentences shown for a citing section: the most central ones (the extractive engine's
 # ranking), in article order. Fewer keep the prompt short; the lead and main facts are among them.
 CITE_CANDIDATES = 10
+# Fewer uncited candidates than this and a citing call may name any of them again.
+MIN_FRESH = 2
 TITLE_HEADLINE_NOTE = "headline: the article's own title (no model call, nothing added)"
 
 CallLogger = Callable[[str, str, SectionStats], None]  # (section, prompt_hash, stats)
@@ -240,7 +242,11 @@ class Composer:
         """The JSON schema to generate; a citing section may name only the numbers it was shown."""
         schema = spec.schema()
         if spec.cites:
-            shown = [i + 1 for i in self.candidates]
+            # A sentence another item already rests on would make a repeat (the takeaway
+            # restating the key points' lead): later citing calls may name only the others.
+            taken = {n for s in self.accepted for n in self.cites.get(s, [])}
+            fresh = [i for i in self.candidates if i not in taken]
+            shown = [i + 1 for i in (fresh if len(fresh) >= MIN_FRESH else self.candidates)]
             for definition in schema.get("$defs", {}).values():
                 cited = definition.get("properties", {}).get("sentences")
                 if cited is not None:

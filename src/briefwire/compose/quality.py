@@ -242,13 +242,15 @@ def problems_in(
             if source is not None and path in analytic and source.generic(sent):
                 found.append(Problem(path, "generic", sent))
             seen.append(sent)
-    if source is not None and rewrite:
-        rewritten = [(path, s) for path in rewrite for s in fields.get(path, [])]
-        if source.fivegram_overlap(" ".join(s for _, s in rewritten)) > MAX_NARRATIVE_5GRAM_OVERLAP:
-            # Name the sentences to blame, so a repair can drop them: those over the bound
-            # themselves, else the single worst one.
-            scored = sorted(rewritten, key=lambda ps: source.fivegram_overlap(ps[1]), reverse=True)
-            worst = [ps for ps in scored if source.fivegram_overlap(ps[1]) > MAX_NARRATIVE_5GRAM_OVERLAP]
-            for path, sent in worst or scored[:1]:
-                found.append(Problem(path, "overlap", sent))
+    rewritten = [(path, s) for path in rewrite for s in fields.get(path, [])]
+    # A stitched copy is a matter of several sentences; one sentence (a takeaway that restates
+    # the article's) is held only to the whole-sentence copy check above.
+    stitched = source is not None and len(rewritten) > 1
+    if stitched and source.fivegram_overlap(" ".join(s for _, s in rewritten)) > MAX_NARRATIVE_5GRAM_OVERLAP:
+        # Name the sentences to blame, so a repair can drop them: those over the bound
+        # themselves, else the single worst one.
+        scored = sorted(rewritten, key=lambda ps: source.fivegram_overlap(ps[1]), reverse=True)
+        worst = [ps for ps in scored if source.fivegram_overlap(ps[1]) > MAX_NARRATIVE_5GRAM_OVERLAP]
+        for path, sent in worst or scored[:1]:
+            found.append(Problem(path, "overlap", sent))
     return found
