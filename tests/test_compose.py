@@ -576,3 +576,18 @@ def test_one_restated_sentence_is_held_to_the_copy_check_not_the_stitching_bound
     }
     found = problems_in(stitched, source=source, rewrite_fields=list(stitched))
     assert found and {p.kind for p in found} == {"overlap"}
+
+
+def test_words_joined_at_a_full_stop_are_respaced_as_the_article_writes_them_or_flagged():
+    source = SourceText.of(
+        "Labour said Mr Brown had a prominent role. The U.S. envoy spoke at bbc.co.uk on Monday. "
+        "The mayor proclaimed Godzilla Day in Hollywood."
+    )
+    assert source.respaced("Mr.brown will be a prominent figure.") == "Mr Brown will be a prominent figure."
+    assert source.misspelt("Mr Brown will be a prominent figure.") is None
+    # A stray fragment after a full stop is no word of the article's: a defect to repair.
+    assert source.misspelt("The mayor proclaimed Godzilla Day in Hollywood.iko.") == "Hollywood.iko"
+    assert source.respaced("in Hollywood.iko.") == "in Hollywood.iko."
+    # Initialisms, decimals and the article's own dotted names are left alone.
+    for fine in ("The U.S. envoy spoke on Monday.", "Rates rose 2.5 points.", "He spoke at bbc.co.uk today."):
+        assert source.misspelt(fine) is None and source.respaced(fine) == fine

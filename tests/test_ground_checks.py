@@ -88,6 +88,13 @@ def test_splice_of_distant_sentences(index):
     assert got.keys() & {"splice", "entity_elsewhere"}
 
 
+def test_a_splice_names_its_sentences_as_the_footnotes_number_them(index):
+    got = findings(index, "The Dutch government said 2,400 members voted in favour of the deal.")
+    dutch = next(s.sentence_id for s in index.sentences if s.text.startswith("The Dutch government"))
+    # Footnotes count the article's sentences from 1 (render/layout.py); so does the reason.
+    assert got["splice"] == f"joins distant sentences {VOTE + 1} and {dutch + 1}"
+
+
 def test_check_claims_labels_in_input_order():
     claims = [
         "Dock workers in Rotterdam ended their five-day strike on Tuesday.",

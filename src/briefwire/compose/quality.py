@@ -27,6 +27,9 @@ _STOP = frozenset(
 )
 _LETTERS = re.compile(r"[A-Za-z]+")
 _JOINED = re.compile(r"\b[A-Za-z]+[a-z][A-Z][A-Za-z]+\b")  # a capital inside a word: "MrEbbers"
+# Two words joined at a full stop: "Mr.brown" (the article's "Mr Brown"), "Hollywood.iko" (a stray
+# fragment). Initialisms ("U.S") and decimals do not match; the article's own ("bbc.co.uk") are kept.
+_DOTTED = re.compile(r"\b([A-Za-z][a-z]+)\.([a-z][A-Za-z]*)\b")
 _TERMINAL = re.compile(r"[.!?][”’\")\]]*$")
 # A sentence that "ends" on one of these was cut: the schema forced punctuation mid-phrase.
 _DANGLING = frozenset(
@@ -125,6 +128,7 @@ class SourceText:
     sentences: tuple[tuple[str, ...], ...]
     fivegrams: frozenset[tuple[str, ...]]
     vocabulary: frozenset[str] = frozenset()
+    text: str = ""  # the article itself, for the forms of words it joins or spaces
 
     @classmethod
     def of(cls, text: str) -> SourceText:
@@ -132,12 +136,20 @@ class SourceText:
         grams: set[tuple[str, ...]] = set()
         for s in sents:
             grams |= _ngrams(s, 5)
-        return cls(sents, frozenset(grams), frozenset(w for s in sents for w in s))
+        return cls(sents, frozenset(grams), frozenset(w for s in sents for w in s), text)
+
+    def _spaced_form(self, first: str, second: str) -> str | None:
+        """How the article writes two words that a sentence joined at a full stop ("Mr Brown" for
+        "Mr.brown"), or None when it never writes them side by side."""
+        pattern = rf"\b{re.escape(first)}\.? {re.escape(second)}\b"
+        found = re.search(pattern, self.text, re.IGNORECASE)
+        return found.group(0) if found else None
 
     def respaced(self, text: str) -> str:
         """``text`` with the space restored inside a word that joins two article words at a capital
-        ("MrEbbers" for "Mr Ebbers"): the repetition sampler (DRY) penalises repeating "Mr Ebbers"
-        and a small model then sometimes drops the space instead of the name."""
+        ("MrEbbers" for "Mr Ebbers") or at a full stop ("Mr.brown" for "Mr Brown", as the article
+        writes them): the repetition sampler (DRY) penalises repeating "Mr Ebbers" and a small model
+        then sometimes drops the space instead of the name."""
 
         def split(match: re.Match[str]) -> str:
             word = match.group(0)
@@ -149,11 +161,20 @@ class SourceText:
                     return f"{word[:i]} {word[i:]}"
             return word
 
-        return _JOINED.sub(split, text)
+        def unjoin(match: re.Match[str]) -> str:
+            if match.group(0).lower() in self.text.lower():
+                return match.group(0)
+            return self._spaced_form(match.group(1), match.group(2)) or match.group(0)
+
+        return _DOTTED.sub(unjoin, _JOINED.sub(split, text))
 
     def misspelt(self, sentence: str) -> str | None:
         """A word that is neither the article's nor English but is close to an article word: a
-        misspelt name ("Antwr" for "Antwerp"). Words merely unknown to the list are left alone."""
+        misspelt name ("Antwr" for "Antwerp"), or two words joined at a full stop that the article
+        does not write so ("Hollywood.iko"). Words merely unknown to the list are left alone."""
+        for joined in _DOTTED.finditer(sentence):
+            if joined.group(0).lower() not in self.text.lower():
+                return joined.group(0)
         for word in _LETTERS.findall(plain_quotes(sentence)):
             low = word.lower()
             if len(low) < 4 or low in self.vocabulary or low in english_words():

@@ -364,7 +364,9 @@ def assess(index: SourceIndex, claim: TextFacts, only: Collection[int] | None = 
         a.findings.append(Finding("attribution", reason))
     if _spliced(index, claim, al):
         s1, s2 = index.sentences[evidence[0]], index.sentences[evidence[1]]
-        a.findings.append(Finding("splice", f"joins distant sentences {s1.sentence_id} and {s2.sentence_id}"))
+        a.findings.append(
+            Finding("splice", f"joins distant sentences {s1.sentence_id + 1} and {s2.sentence_id + 1}")
+        )
     return a
 
 
