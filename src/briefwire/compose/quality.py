@@ -9,6 +9,7 @@ tell the user exactly what is wrong.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -138,6 +139,11 @@ class SourceText:
             grams |= _ngrams(s, 5)
         return cls(sents, frozenset(grams), frozenset(w for s in sents for w in s), text)
 
+    @functools.cached_property
+    def _lowered(self) -> str:
+        # Lowered once: every sentence of every section is looked up in it.
+        return self.text.lower()
+
     def _spaced_form(self, first: str, second: str) -> str | None:
         """How the article writes two words that a sentence joined at a full stop ("Mr Brown" for
         "Mr.brown"), or None when it never writes them side by side."""
@@ -162,7 +168,7 @@ class SourceText:
             return word
 
         def unjoin(match: re.Match[str]) -> str:
-            if match.group(0).lower() in self.text.lower():
+            if match.group(0).lower() in self._lowered:
                 return match.group(0)
             return self._spaced_form(match.group(1), match.group(2)) or match.group(0)
 
@@ -173,7 +179,7 @@ class SourceText:
         misspelt name ("Antwr" for "Antwerp"), or two words joined at a full stop that the article
         does not write so ("Hollywood.iko"). Words merely unknown to the list are left alone."""
         for joined in _DOTTED.finditer(sentence):
-            if joined.group(0).lower() not in self.text.lower():
+            if joined.group(0).lower() not in self._lowered:
                 return joined.group(0)
         for word in _LETTERS.findall(plain_quotes(sentence)):
             low = word.lower()
