@@ -98,7 +98,8 @@ def main() -> None:
     types = Counter(x["type"] for x in labels if x["gold"] in FAILING)
     print(f"errors by type: {dict(types.most_common())}")
     by_section = Counter(x["section"].split("[")[0] for x in labels if x["gold"] in FAILING)
-    print(f"errors by section: {dict(by_section.most_common())}")
+    written = Counter(x["section"].split("[")[0] for x in labels)
+    print("false / written by section: " + ", ".join(f"{s} {by_section[s]}/{n}" for s, n in written.items()))
     caught = agreement[(True, True)]
     missed = agreement[(True, False)]
     flagged_true = agreement[(False, True)]

@@ -115,7 +115,14 @@ def main() -> None:
     parser.add_argument(
         "--skip", type=Path, action="append", default=[], help="a briefings file whose articles to leave out"
     )
+    parser.add_argument(
+        "--sections",
+        default=",".join(BriefOptions().sections),
+        help="the sections to brief (the targets count headline, key points and narrative)",
+    )
+    parser.add_argument("--no-ground", action="store_true", help="compose only")
     args = parser.parse_args()
+    options = BriefOptions(sections=tuple(args.sections.split(",")), ground=not args.no_ground)
     chosen = pick(args.articles, args.seed, set().union(*(ids_in(p) for p in args.skip)))
     out: Path = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -124,7 +131,8 @@ def main() -> None:
     print(f"# bench/writer_table.py, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
     print(
         f"# {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"load average before {os.getloadavg()[0]:.2f}; default model and options, grounding with the judge"
+        f"load average before {os.getloadavg()[0]:.2f}; default model and options, sections {args.sections}, "
+        + ("no grounding" if args.no_ground else "grounding with the judge")
     )
     rates = measure_ceiling([1], chosen[:4])[0]
     prefill, decode = rates["prefill_tokens_per_second"], rates["decode_tokens_per_second"]
@@ -137,7 +145,7 @@ def main() -> None:
             continue
         article = load_article(str(path))
         started = time.perf_counter()
-        briefing = brief(article, backend=backend, options=BriefOptions()).briefing
+        briefing = brief(article, backend=backend, options=options).briefing
         total = time.perf_counter() - started
         sections = briefing.run.sections if briefing.run else []
         composed = sum(s.seconds for s in sections)

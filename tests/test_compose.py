@@ -7,12 +7,14 @@ import re
 import pytest
 from fakes import cited
 
+from briefwire.compose import retell
 from briefwire.compose.composer import MAX_ATTEMPTS, TITLE_HEADLINE_NOTE, Composer, compose
 from briefwire.compose.quality import SourceText, is_cut_off, near_duplicate, problems_in
 from briefwire.compose.sections import SPECS, KeyPointsOut
 from briefwire.errors import GenerationError
 from briefwire.llm.fake import FakeBackend
 from briefwire.model import Article
+from briefwire.text import article_sentences, smart_quotes
 
 ARTICLE = Article(
     title="Port of Harwick reopens after storm",
@@ -31,22 +33,26 @@ KEY_POINTS = [
     "The shutdown cost local firms about £2m a day, the chamber of commerce estimates.",
 ]
 
-TAKEAWAY = "Calmer weather is forecast for the rest of the week."
+TAKEAWAY = "Calmer weather is expected this week."
+
+# The article sentences (numbered from 1) the narrative is given, and what it makes of them: the
+# key points rest on 1-3, the takeaway on 4, and 3 is too short to retell, so too few are left
+# and it retells the other central ones.
+GIVEN = [1, 2, 4, 5]
+NARRATIVE = [
+    "Ships are moving again at Harwick after a storm shut the port.",
+    "Engineers looked over every quay before anything sailed again.",
+    "Local traders lost roughly two million pounds each day.",
+    "Forecasters see calm days ahead this week.",
+]
+# Four retellings make two paragraphs of two.
+PARAGRAPHS = [" ".join(NARRATIVE[:2]), " ".join(NARRATIVE[2:])]
 
 GOOD = {
     "headline": {"headline": "Harwick port reopens after three-day storm closure"},
     "key_points": cited(KEY_POINTS),
-    "narrative": {
-        "paragraphs": [
-            "Ships are moving again at Harwick. The port spent three days shut while Storm Elin "
-            "battered the coast and kept every crane idle.",
-            "Before anything sailed, engineers walked every quay looking for damage. Only then did "
-            "the harbour master give the all-clear.",
-            "Around forty vessels had idled offshore in the meantime. Local traders counted the cost "
-            "at roughly two million pounds daily.",
-        ],
-    },
-    "narrative.takeaway": {"key_takeaway": {"sentences": [5], "takeaway": TAKEAWAY}},
+    "narrative": {"retold": NARRATIVE},
+    "narrative.takeaway": {"retold": [TAKEAWAY]},
     "deep_dive.context": {
         "title": "Why a three-day closure hurt Harwick",
         "main_development": "The Port of Harwick reopened after Storm Elin closed it for three days.",
@@ -120,7 +126,7 @@ def test_full_briefing_from_valid_answers():
     composer, (headline, key_points, narrative, deep_dive) = run(scripted())
     assert headline == ARTICLE.title
     assert len(key_points) == 3
-    assert narrative is not None and len(narrative.paragraphs) == 3
+    assert narrative is not None and narrative.paragraphs == PARAGRAPHS
     assert deep_dive is not None and deep_dive.title.startswith("Why")
     assert deep_dive.pros and deep_dive.cons and deep_dive.recommendations
     assert [s.name for s in composer.stats] == [spec.name for spec in SPECS]
@@ -135,9 +141,12 @@ def test_prompt_layout_article_first_instruction_last():
     for call in backend.calls:
         user = call["messages"][-1]["content"]
         head, _, task = user.partition("\n\nTASK:\n")
-        heads.append((call["schema"]["title"] in ("KeyPointsCited", "TakeawayCited"), head))
+        heads.append((call["schema"]["title"] == "KeyPointsCited", head))
         assert "three-day closure caused by Storm Elin" in head
-        assert "three-day closure caused by Storm Elin" not in task
+        # The task holds no more of the article than the sentences a retelling is given.
+        given = task.split("ARTICLE SENTENCES:\n")[1] if "ARTICLE SENTENCES:" in task else ""
+        assert "Forecasters expect" not in task.replace(given, "")
+        assert "About 40 ships" not in task
     # Every call starts with one byte-identical article prefix, and the citing calls share the
     # numbered sentences after it: the KV cache serves both after their first call.
     plain = {head for citing, head in heads if not citing}
@@ -223,46 +232,49 @@ def test_schema_violation_is_reported():
 
 
 def test_copied_narrative_is_retried_then_accepted_when_rewritten():
-    copy = {
-        "paragraphs": [
-            "The Port of Harwick reopened on Monday after a three-day closure caused by Storm Elin.",
-            "About 40 ships had been waiting offshore and engineers inspected the quays.",
-            "Forecasters expect calmer weather for the rest of the week and trade will resume.",
-        ],
-    }
-    backend = scripted({"narrative": [copy]})
-    composer, (_, _, narrative, _) = run(backend, sections=("narrative",))
+    sentences = article_sentences(ARTICLE.text)
+    copied = {"retold": [sentences[n - 1] for n in GIVEN]}
+    backend = scripted({"narrative": [copied]})
+    composer, (_, _, narrative, _) = run(backend, sections=("key_points", "narrative"))
     assert narrative is not None
-    assert narrative.paragraphs == GOOD["narrative"]["paragraphs"]
+    assert narrative.paragraphs == PARAGRAPHS
     assert stats_of(composer, "narrative").attempts == 2
     # The retry uses stricter repetition settings.
-    first, second = (c["params"] for c in backend.calls if c["schema"]["title"] == "NarrativeDraft")
+    first, second = (c["params"] for c in backend.calls if c["schema"]["title"] == "NarrativeOut")
     assert second.repeat_penalty > first.repeat_penalty
 
 
 def test_duplicate_sentence_is_dropped_without_a_retry():
-    kp = KEY_POINTS
-    dup_narrative = {
-        "paragraphs": [
-            *GOOD["narrative"]["paragraphs"][:2],
-            GOOD["narrative"]["paragraphs"][2] + " " + kp[2],
-        ],
-    }
-    backend = scripted({"narrative": [dup_narrative]})
+    repeating = {"retold": [KEY_POINTS[0], *NARRATIVE[1:]]}
+    backend = scripted({"narrative": [repeating]})
     composer, (_, _, narrative, _) = run(backend, sections=("key_points", "narrative"))
     assert narrative is not None
-    assert kp[2] not in " ".join(narrative.paragraphs)
-    assert composer.stats[-1].attempts == 1
+    assert narrative.paragraphs == [NARRATIVE[1], PARAGRAPHS[1]]
+    assert stats_of(composer, "narrative").attempts == 1
     assert any("duplicate" in n for n in composer.notes)
 
 
-def test_later_sections_are_told_what_not_to_repeat():
+def test_the_narrative_is_given_numbered_sentences_with_word_limits_and_cites_them():
     backend = scripted()
-    run(backend)
-    narrative_call = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeDraft")
-    task = narrative_call["messages"][-1]["content"].split("TASK:")[1]
-    assert "do not repeat" in task
-    assert KEY_POINTS[0] in task
+    composer, (_, _, narrative, _) = run(backend, sections=("key_points", "narrative"))
+    call = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeOut")
+    task = call["messages"][-1]["content"].split("TASK:")[1]
+    sentences = article_sentences(ARTICLE.text)
+    for n in GIVEN:
+        limit = max(retell.MIN_WORDS, round(retell.WORD_SHARE * len(sentences[n - 1].split())))
+        assert f"[{n}] (at most {limit} words) {smart_quotes(sentences[n - 1])}" in task
+    # One retelling per given sentence, each shorter than its sentence.
+    items = call["schema"]["properties"]["retold"]["prefixItems"]
+    assert len(items) == len(GIVEN)
+    for n, item in zip(GIVEN, items, strict=True):
+        pattern = re.compile(item["pattern"])
+        assert not pattern.match(sentences[n - 1])
+        assert pattern.match(smart_quotes(sentences[n - 1])[:40].rstrip() + ".")
+    assert composer.cites_in({"narrative": narrative.model_dump()}) == {
+        "narrative.paragraphs[0]": [0, 1],
+        "narrative.paragraphs[1]": [3, 4],
+        "narrative.key_takeaway": [3],
+    }
 
 
 def test_run_stats_sum_attempts():
@@ -287,6 +299,9 @@ def test_run_stats_sum_attempts():
         ("The plan covers both the.", True),
         ("The plan covers", True),
         ("He said “the quays are safe.", True),
+        ("He could not say when it would be b.", True),
+        ("The vote went to Plan B.", False),
+        ("One key takeaway from the article is that Japan Airlines,!", True),
     ],
 )
 def test_cut_off_detection(sentence, cut):
@@ -324,15 +339,13 @@ def test_schema_patterns_forbid_quotes_and_require_an_ending():
     assert not pattern.match("Rates fell sharply. Markets rallied on the news that day.")
 
 
-def narrative_adding(sentence: str) -> dict:
-    """The good narrative with ``sentence`` appended to its second paragraph."""
-    paragraphs = list(GOOD["narrative"]["paragraphs"])
-    paragraphs[1] += " " + sentence
-    return {"paragraphs": paragraphs}
+def narrative_with(line: str, at: int = 1) -> dict:
+    """The good narrative with retelling ``at`` replaced by ``line``."""
+    return {"retold": [line if i == at else text for i, text in enumerate(NARRATIVE)]}
 
 
-def takeaway(text: str, number: int = 5) -> dict:
-    return {"key_takeaway": {"sentences": [number], "takeaway": text}}
+def takeaway(text: str) -> dict:
+    return {"retold": [text]}
 
 
 def stats_of(composer: Composer, name: str):
@@ -340,25 +353,41 @@ def stats_of(composer: Composer, name: str):
 
 
 def test_last_resort_repair_keeps_a_shorter_section_rather_than_a_copy():
-    copied = "The Port of Harwick reopened on Monday after a three-day closure caused by Storm Elin."
-    bad = narrative_adding(copied)
+    copied = "Harbour master Jane Okafor said “the quays are safe again” after engineers inspected."
     # Every attempt copies a source sentence; dropping it leaves a valid section each time.
-    backend = scripted({"narrative": [bad] * MAX_ATTEMPTS})
-    _, (_, _, narrative, _) = run(backend, sections=("narrative",))
+    backend = scripted({"narrative": [narrative_with(copied)] * MAX_ATTEMPTS})
+    _, (_, _, narrative, _) = run(backend, sections=("key_points", "narrative"))
     assert narrative is not None
     assert copied not in " ".join(narrative.paragraphs)
-    assert len(narrative.paragraphs) == 3
+    assert narrative.paragraphs == [NARRATIVE[0], PARAGRAPHS[1]]
 
 
 def test_takeaway_repeating_a_paragraph_drops_the_paragraph_sentence_instead():
-    twin = "Storm Elin shut the port of Harwick for three days and cost local traders dearly."
-    bad = narrative_adding(twin)
-    backend = scripted({"narrative": [bad] * MAX_ATTEMPTS, "narrative.takeaway": [takeaway(twin, 1)]})
-    composer, (_, _, narrative, _) = run(backend, sections=("narrative",))
+    twin = "Storm Elin shut Harwick port for days."
+    backend = scripted(
+        {"narrative": [narrative_with(twin)] * MAX_ATTEMPTS, "narrative.takeaway": [takeaway(twin)]}
+    )
+    composer, (_, _, narrative, _) = run(backend, sections=("key_points", "narrative"))
     assert stats_of(composer, "narrative").attempts == 1  # repaired at once, no regeneration
     assert narrative is not None
     assert narrative.key_takeaway == twin
     assert twin not in " ".join(narrative.paragraphs)
+
+
+def test_a_retelling_that_ran_into_its_length_cap_is_dropped_as_cut_off():
+    cap = int(retell.CHAR_SHARE * len(article_sentences(ARTICLE.text)[0]))
+    words = (
+        "Ships are moving again at Harwick after Storm Elin shut the port for three whole days and".split()
+    )
+    while len(" ".join(words)) > cap - 2:
+        words.pop()
+    cut = " ".join(words) + "."  # the grammar made it end here, whatever the phrase
+    backend = scripted({"narrative": [narrative_with(cut, at=0)]})
+    composer, (_, _, narrative, _) = run(backend, sections=("key_points", "narrative"))
+    assert narrative is not None and cut not in " ".join(narrative.paragraphs)
+    assert narrative.paragraphs == [NARRATIVE[1], PARAGRAPHS[1]]
+    assert stats_of(composer, "narrative").attempts == 1
+    assert any("cut off" in note for note in composer.notes)
 
 
 # -- top-ups: only the missing list items are asked for again ----------------------------
@@ -423,8 +452,8 @@ def test_narrative_paragraphs_and_emptied_takeaways_are_not_topped_up():
     from briefwire.compose.sections import AssessmentOut, NarrativeOut, TakeawayOut
 
     specs = {spec.name: spec for spec in SPECS}
-    narrative = NarrativeOut.model_validate(GOOD["narrative"])
-    first = GOOD["narrative"]["paragraphs"][0].split(". ")[0] + "."
+    narrative = NarrativeOut(paragraphs=PARAGRAPHS)
+    first = NARRATIVE[0]
     assert (
         plan_top_up(specs["narrative"], narrative, [Problem("narrative.paragraphs[0]", "copy", first)])
         is None
@@ -440,21 +469,6 @@ def test_narrative_paragraphs_and_emptied_takeaways_are_not_topped_up():
     points = KeyPointsOut(key_points=KEY_POINTS)
     plan = plan_top_up(specs["key_points"], points, [Problem("key_points[2]", "duplicate", KEY_POINTS[2])])
     assert plan is not None and plan.missing == {"key_points": 1}
-
-
-def test_a_narrative_repair_may_leave_a_short_paragraph_though_full_ones_are_asked_for():
-    kp = KEY_POINTS
-    opening = "Ships are moving again at Harwick, the town's lifeline."
-    narrative = {
-        **GOOD["narrative"],
-        "paragraphs": [f"{kp[0]} {opening}", *GOOD["narrative"]["paragraphs"][1:]],
-    }
-    backend = scripted({"narrative": [narrative]})
-    composer, (_, _, repaired, _) = run(backend, sections=("key_points", "narrative"))
-    assert repaired is not None and repaired.paragraphs[0] == opening
-    assert composer.stats[-1].attempts == 1
-    asked = next(c for c in backend.calls if c["schema"]["title"] == "NarrativeDraft")
-    assert len(opening) < 120 and "{120,900}" in __import__("json").dumps(asked["schema"])
 
 
 def test_top_ups_can_be_turned_off():
@@ -541,41 +555,48 @@ def test_a_space_lost_between_two_article_words_is_put_back_before_the_checks():
     source = SourceText.of("Mr Ebbers denied the charges. WorldCom collapsed in 2002.")
     assert source.respaced("MrEbbers said WorldCom was sound.") == "Mr Ebbers said WorldCom was sound."
     assert source.respaced("WorldCom and McDonald stay whole.") == "WorldCom and McDonald stay whole."
-    joined = takeaway("The closure showed how much HarbourMaster Okafor mattered.", 2)
+    joined = takeaway("HarbourMaster Okafor expects calm weather.")
     backend = scripted({"narrative.takeaway": [joined]})
     _, (_, _, narrative, _) = run(backend, sections=("narrative",))
     assert narrative is not None
-    assert narrative.key_takeaway == "The closure showed how much Harbour Master Okafor mattered."
+    assert narrative.key_takeaway == "Harbour Master Okafor expects calm weather."
 
 
-def test_the_takeaway_may_name_only_sentences_no_key_point_rests_on():
+def test_the_takeaway_retells_a_sentence_no_key_point_rests_on():
     backend = scripted()
-    composer, (_, key_points, _, _) = run(backend, sections=("key_points", "narrative"))
-    taken = {n + 1 for ids in composer.cites_in({"key_points": key_points}).values() for n in ids}
-    call = next(c for c in backend.calls if c["schema"]["title"] == "TakeawayCited")
-    shown = call["schema"]["$defs"]["CitedTakeaway"]["properties"]["sentences"]["items"]["enum"]
-    assert taken and shown and not taken & set(shown)
-    assert set(shown) | taken == set(range(1, len(composer.candidates) + 1))
+    composer, (_, key_points, narrative, _) = run(backend, sections=("key_points", "narrative"))
+    taken = {n for ids in composer.cites_in({"key_points": key_points}).values() for n in ids}
+    call = next(c for c in backend.calls if c["schema"]["title"] == "TakeawayOut")
+    task = call["messages"][-1]["content"].split("TASK:")[1]
+    # Sentence 5 says what happens next, but at 10 words it leaves no room to shorten.
+    assert "[4] (at most 12 words) The closure cost local businesses" in task and "[5]" not in task
+    assert composer.cites_of(narrative.key_takeaway) == [3] and 3 not in taken
 
 
-def test_one_restated_sentence_is_held_to_the_copy_check_not_the_stitching_bound():
+def test_the_takeaway_prefers_a_sentence_on_what_happens_next():
+    sentences = [
+        "The council approved the new harbour wall on Monday after a long debate in the chamber.",
+        "Engineers inspected every quay and found cracks along the whole of the northern pier.",
+        "Work on the wall is expected to start in the spring and should take about two years.",
+        "The mayor said.",
+    ]
+    centrality = {0: 0.9, 1: 0.8, 2: 0.5, 3: 1.0}
+    assert retell.pick(sentences, [0, 1, 2, 3], centrality, taken={0}, count=1) == [2]
+    assert retell.pick(sentences, [0, 1, 2, 3], centrality, taken={0}, count=2) == [1, 2]
+    # Too short to retell ("The mayor said."), unless nothing else is left.
+    assert retell.pick(sentences, [3], centrality, taken=set(), count=1) == [3]
+
+
+def test_the_articles_own_wording_is_welcome_only_a_whole_copied_sentence_is_not():
     source = SourceText.of(ARTICLE.text)
-    close = "The closure cost local businesses an estimated £2m a day, the chamber says."
-    assert not source.copied_sentence(close) and source.fivegram_overlap(close) > 0.6
-    assert (
-        problems_in(
-            {"narrative.key_takeaway": [close]}, source=source, rewrite_fields=["narrative.key_takeaway"]
-        )
-        == []
-    )
-    stitched = {
-        "narrative.paragraphs[0]": [
-            close,
-            "Harbour master Jane Okafor said the quays are safe again.",
-        ]
-    }
-    found = problems_in(stitched, source=source, rewrite_fields=list(stitched))
-    assert found and {p.kind for p in found} == {"overlap"}
+    close = [
+        "The closure cost local businesses an estimated £2m a day, the chamber says.",
+        "Harbour master Jane Okafor said the quays were safe again.",
+    ]
+    path = "narrative.paragraphs[0]"
+    assert problems_in({path: close}, source=source, rewrite_fields=[path]) == []
+    whole = "About 40 ships had been waiting offshore."
+    assert [p.kind for p in problems_in({path: [whole]}, source=source, rewrite_fields=[path])] == ["copy"]
 
 
 def test_words_joined_at_a_full_stop_are_respaced_as_the_article_writes_them_or_flagged():

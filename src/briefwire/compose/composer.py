@@ -22,12 +22,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from briefwire import shape
+from briefwire.compose import retell
 from briefwire.compose import sections as template
 from briefwire.compose.quality import Problem, SourceText, problems_in
 from briefwire.compose.repair import TopUp, blame_list_twins, drop_flagged, flatten, plan_top_up
 from briefwire.compose.sections import HeadlineOut, SectionSpec
 from briefwire.errors import GenerationError
-from briefwire.extractive.ranking import select_sentences
+from briefwire.extractive.ranking import score_sentences, select_sentences
 from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
 from briefwire.llm.prompting import article_block, build_messages
 from briefwire.model import Article, BackgroundItem, Briefing, DeepDive, Narrative, SectionStats
@@ -40,7 +41,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # Numbered sentences shown for a citing section: the most central ones (the extractive engine's
 # ranking), in article order. Fewer keep the prompt short; the lead and main facts are among them.
-CITE_CANDIDATES = 10
+# 14: the key points rest on three to five; the takeaway and the narrative retell others.
+CITE_CANDIDATES = 14
 # Fewer uncited candidates than this and a citing call may name any of them again.
 MIN_FRESH = 2
 TITLE_HEADLINE_NOTE = "headline: the article's own title (no model call, nothing added)"
@@ -100,6 +102,8 @@ class Composer:
         self.log_call = log_call
         self.accepted: list[str] = []  # sentences already in the briefing, for duplicate checks
         self.cites: dict[str, list[int]] = {}  # a written sentence -> the article sentence ids it cites
+        self.cut_at_cap: set[str] = set()  # retellings made to end at their length cap
+        self._given: dict[str, list[int]] = {}  # a retelling section -> the sentence ids it was given
         self.main_development = ""  # named by the deep dive's first call; later calls analyse it
         self.notes: list[str] = []
         self.stats: list[SectionStats] = []
@@ -220,7 +224,11 @@ class Composer:
 
     def _instruction(self, spec: SectionSpec) -> str:
         """The section's instruction, plus what changes per briefing (after the cached prefix): the
-        main development to analyse, or the sentences it must not repeat."""
+        sentences to retell, the main development to analyse, or the sentences it must not repeat."""
+        if spec.retells:
+            return retell.instruction(
+                spec.instruction, article_sentences(self.article.text), self.given(spec)
+            )
         if spec.about_main and self.main_development:
             return f"{spec.instruction}\nThe main development: {self.main_development}"
         if not spec.avoid_repeats or not self.accepted:
@@ -238,8 +246,34 @@ class Composer:
             return list(range(len(sentences)))
         return select_sentences(sentences, CITE_CANDIDATES)
 
+    @functools.cached_property
+    def centrality(self) -> dict[int, float]:
+        """Each article sentence's centrality (the extractive engine's TextRank score)."""
+        ranking = score_sentences(list(article_sentences(self.article.text)))
+        return {s: float(ranking.scores[i]) for i, s in enumerate(ranking.candidates)}
+
+    def given(self, spec: SectionSpec) -> list[int]:
+        """The article sentence ids a retelling section is given (retell.py). Fixed at its first
+        call, so that every attempt retells the same sentences."""
+        if spec.name not in self._given:
+            taken = {n for s in self.accepted for n in self.cites.get(s, [])}
+            sentences = article_sentences(self.article.text)
+            self._given[spec.name] = retell.pick(
+                sentences, self.candidates, self.centrality, taken, spec.retells
+            )
+        return self._given[spec.name]
+
+    def _parse_retold(self, spec: SectionSpec, text: str) -> BaseModel | str:
+        retold = retell.parse(text, spec.output, article_sentences(self.article.text), self.given(spec))
+        for line, ids in retold.cites.items():
+            self.cites.setdefault(line, ids)
+        self.cut_at_cap |= retold.at_cap
+        return retold.output
+
     def _schema(self, spec: SectionSpec) -> dict:
         """The JSON schema to generate; a citing section may name only the numbers it was shown."""
+        if spec.retells:
+            return retell.schema(spec.output.__name__, article_sentences(self.article.text), self.given(spec))
         schema = spec.schema()
         if spec.cites:
             # A sentence another item already rests on would make a repeat (the takeaway
@@ -257,6 +291,8 @@ class Composer:
         """The validated output; a citing section's answer ({"sentences": [...], <text>: ...} in
         place of each text) is unpacked into its output shape, the sentence ids of every sentence
         written kept in ``self.cites`` (numbers it was not shown are ignored)."""
+        if spec.retells:
+            return self._parse_retold(spec, text)
         if not spec.cites or spec.draft is None:
             return _parse(spec.output, text)
         drafted = _parse(spec.draft, text)
@@ -299,13 +335,18 @@ class Composer:
         fields = _checked(spec, output)
         rewrite = [p for p in fields if shape.field(p).retells]
         analytic = [p for p in fields if shape.field(p).analytic]
-        return problems_in(
+        found = problems_in(
             fields,
             earlier=self.accepted,
             source=self.source,
             rewrite_fields=rewrite,
             analytic_fields=analytic,
         )
+        cut = {(p.path, p.sentence) for p in found if p.kind == "cut_off"}
+        for path, sentences in fields.items():
+            at_cap = [s for s in sentences if s in self.cut_at_cap and (path, s) not in cut]
+            found += [Problem(path, "cut_off", s) for s in at_cap]
+        return found
 
     def _repair(self, spec: SectionSpec, output: BaseModel, problems: list[Problem]) -> BaseModel:
         problems = blame_list_twins(spec, output, problems)

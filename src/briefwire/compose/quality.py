@@ -32,6 +32,9 @@ _JOINED = re.compile(r"\b[A-Za-z]+[a-z][A-Z][A-Za-z]+\b")  # a capital inside a 
 # fragment). Initialisms ("U.S") and decimals do not match; the article's own ("bbc.co.uk") are kept.
 _DOTTED = re.compile(r"\b([A-Za-z][a-z]+)\.([a-z][A-Za-z]*)\b")
 _TERMINAL = re.compile(r"[.!?][”’\")\]]*$")
+# A lone small letter before the final stop ("would be b.") is a word the schema cut short (a
+# capital one may be a name: "Plan B."); so is a clause mark before it ("Japan Airlines,!").
+_STRAY_LETTER = re.compile(r"(?<![\w.])[b-hj-z][.!?][”’\")\]]*$|[,;:][.!?]$")
 # A sentence that "ends" on one of these was cut: the schema forced punctuation mid-phrase.
 _DANGLING = frozenset(
     ("the a an and or but of to in on at for with by from as that which its their his her both").split()
@@ -39,13 +42,9 @@ _DANGLING = frozenset(
 
 # Two sentences sharing this share of content words say the same thing.
 NEAR_DUPLICATE_JACCARD = 0.7
-# A narrative sentence copies a source sentence when it repeats most of it word for word
-# (this share of its words in one run), or a long run of any longer sentence.
+# A narrative sentence copies a source sentence when it repeats most of it word for word (this
+# share of its words in one run). Close paraphrase and the article's own wording are welcome.
 COPY_SHARE = 0.8
-COPY_RUN_WORDS = 20
-# At most this share of the narrative's 5-word sequences may appear in the source: close
-# paraphrase and the article's own wording are welcome, a stitched copy of it is not.
-MAX_NARRATIVE_5GRAM_OVERLAP = 0.6
 # How close (difflib ratio) an unknown word must be to an article word to count as its misspelling.
 TYPO_SIMILARITY = 0.8
 # Words of analysis that fit any story: an item whose only links to the article are these (and
@@ -86,7 +85,7 @@ def is_cut_off(sentence: str) -> bool:
     if not _TERMINAL.search(s):
         return True
     tokens = words(s)
-    if tokens and tokens[-1] in _DANGLING:
+    if (tokens and tokens[-1] in _DANGLING) or _STRAY_LETTER.search(s):
         return True
     return s.count("“") > s.count("”") or s.count("(") > s.count(")")
 
@@ -102,10 +101,6 @@ def near_duplicate(a: str, b: str) -> bool:
     return jaccard >= NEAR_DUPLICATE_JACCARD or (
         min(len(wa), len(wb)) >= 5 and overlap / min(len(wa), len(wb)) >= 0.9 and jaccard >= 0.5
     )
-
-
-def _ngrams(tokens: Sequence[str], n: int) -> set[tuple[str, ...]]:
-    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
 def longest_shared_run(a: Sequence[str], b: Sequence[str]) -> int:
@@ -127,17 +122,13 @@ class SourceText:
     """The article, pre-split once for all checks of a briefing."""
 
     sentences: tuple[tuple[str, ...], ...]
-    fivegrams: frozenset[tuple[str, ...]]
     vocabulary: frozenset[str] = frozenset()
     text: str = ""  # the article itself, for the forms of words it joins or spaces
 
     @classmethod
     def of(cls, text: str) -> SourceText:
         sents = tuple(tuple(words(s)) for s in split_sentences(text))
-        grams: set[tuple[str, ...]] = set()
-        for s in sents:
-            grams |= _ngrams(s, 5)
-        return cls(sents, frozenset(grams), frozenset(w for s in sents for w in s), text)
+        return cls(sents, frozenset(w for s in sents for w in s), text)
 
     @functools.cached_property
     def _lowered(self) -> str:
@@ -209,20 +200,15 @@ class SourceText:
         for src in self.sentences:
             if len(src) < 6:
                 continue
-            run = longest_shared_run(toks, src)
-            if run >= COPY_RUN_WORDS or run >= COPY_SHARE * len(src):
+            if longest_shared_run(toks, src) >= COPY_SHARE * len(src):
                 return True
         return False
-
-    def fivegram_overlap(self, text: str) -> float:
-        grams = _ngrams(words(text), 5)
-        return len(grams & self.fivegrams) / len(grams) if grams else 0.0
 
 
 @dataclass(frozen=True)
 class Problem:
     path: str  # "narrative.paragraphs[1]"
-    kind: str  # cut_off | duplicate | copy | overlap | typo | generic
+    kind: str  # cut_off | duplicate | copy | typo | generic
     sentence: str  # the offending sentence ("" for whole-section problems)
 
     def __str__(self) -> str:
@@ -230,7 +216,6 @@ class Problem:
             "cut_off": "sentence cut off",
             "duplicate": "repeats an earlier sentence",
             "copy": "copies a source sentence",
-            "overlap": "copies too much of the source",
             "typo": "misspells a word",
             "generic": "would fit any story (names nothing of this one)",
         }[self.kind]
@@ -269,15 +254,4 @@ def problems_in(
             if source is not None and path in analytic and source.generic(sent):
                 found.append(Problem(path, "generic", sent))
             seen.append(sent)
-    rewritten = [(path, s) for path in rewrite for s in fields.get(path, [])]
-    # A stitched copy is a matter of several sentences; one sentence (a takeaway that restates
-    # the article's) is held only to the whole-sentence copy check above.
-    stitched = source is not None and len(rewritten) > 1
-    if stitched and source.fivegram_overlap(" ".join(s for _, s in rewritten)) > MAX_NARRATIVE_5GRAM_OVERLAP:
-        # Name the sentences to blame, so a repair can drop them: those over the bound
-        # themselves, else the single worst one.
-        scored = sorted(rewritten, key=lambda ps: source.fivegram_overlap(ps[1]), reverse=True)
-        worst = [ps for ps in scored if source.fivegram_overlap(ps[1]) > MAX_NARRATIVE_5GRAM_OVERLAP]
-        for path, sent in worst or scored[:1]:
-            found.append(Problem(path, "overlap", sent))
     return found

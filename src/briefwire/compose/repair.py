@@ -62,7 +62,7 @@ def _min_items(spec: SectionSpec, name: str) -> int:
     return 0
 
 
-def _valid(adapter: TypeAdapter, value: str) -> bool:
+def is_valid(adapter: TypeAdapter, value: str) -> bool:
     try:
         adapter.validate_python(value)
     except ValidationError:
@@ -88,7 +88,7 @@ def kept_fields(
             for i, item in enumerate(value):
                 here = shape.item(path, i)
                 text = " ".join(s for s in split_sentences(item) if (here, s) not in flagged)
-                items.append(text if text and (not whole_items or _valid(adapter, text)) else None)
+                items.append(text if text and (not whole_items or is_valid(adapter, text)) else None)
             data[name] = items
         else:
             data[name] = " ".join(s for s in split_sentences(value) if (path, s) not in flagged)
