@@ -33,7 +33,7 @@ KEY_POINTS = [
     "The shutdown cost local firms about £2m a day, the chamber of commerce estimates.",
 ]
 
-TAKEAWAY = "Calmer weather is expected this week."
+TAKEAWAY = "The closure cost local businesses about £2m a day."
 
 # The article sentences (numbered from 1) the narrative is given, and what it makes of them: the
 # key points rest on 1-3, the takeaway on 4, and 3 is too short to retell, so too few are left
@@ -363,7 +363,7 @@ def test_last_resort_repair_keeps_a_shorter_section_rather_than_a_copy():
 
 
 def test_takeaway_repeating_a_paragraph_drops_the_paragraph_sentence_instead():
-    twin = "Storm Elin shut Harwick port for days."
+    twin = "The closure cost Harwick businesses dearly."
     backend = scripted(
         {"narrative": [narrative_with(twin)] * MAX_ATTEMPTS, "narrative.takeaway": [takeaway(twin)]}
     )
@@ -555,11 +555,11 @@ def test_a_space_lost_between_two_article_words_is_put_back_before_the_checks():
     source = SourceText.of("Mr Ebbers denied the charges. WorldCom collapsed in 2002.")
     assert source.respaced("MrEbbers said WorldCom was sound.") == "Mr Ebbers said WorldCom was sound."
     assert source.respaced("WorldCom and McDonald stay whole.") == "WorldCom and McDonald stay whole."
-    joined = takeaway("HarbourMaster Okafor expects calm weather.")
+    joined = takeaway("The closure cost HarbourMaster Okafor dearly.")
     backend = scripted({"narrative.takeaway": [joined]})
-    _, (_, _, narrative, _) = run(backend, sections=("narrative",))
+    _, (_, _, narrative, _) = run(backend, sections=("key_points", "narrative"))
     assert narrative is not None
-    assert narrative.key_takeaway == "Harbour Master Okafor expects calm weather."
+    assert narrative.key_takeaway == "The closure cost Harbour Master Okafor dearly."
 
 
 def test_the_takeaway_retells_a_sentence_no_key_point_rests_on():
@@ -571,6 +571,18 @@ def test_the_takeaway_retells_a_sentence_no_key_point_rests_on():
     # Sentence 5 says what happens next, but at 10 words it leaves no room to shorten.
     assert "[4] (at most 12 words) The closure cost local businesses" in task and "[5]" not in task
     assert composer.cites_of(narrative.key_takeaway) == [3] and 3 not in taken
+
+
+def test_an_instruction_written_back_is_no_retelling():
+    leaked = "One complete sentence within the word limit shown that says what it says."
+    backend = scripted({"narrative.takeaway": [takeaway(leaked)]})
+    composer, (_, _, narrative, _) = run(backend, sections=("key_points", "narrative"))
+    assert narrative is not None and narrative.key_takeaway == TAKEAWAY
+    assert stats_of(composer, "narrative.takeaway").attempts == 2
+    assert (
+        any("does not retell" in note for note in composer.notes)
+        or stats_of(composer, "narrative.takeaway").attempts == 2
+    )
 
 
 def test_the_takeaway_prefers_a_sentence_on_what_happens_next():

@@ -102,7 +102,7 @@ class Composer:
         self.log_call = log_call
         self.accepted: list[str] = []  # sentences already in the briefing, for duplicate checks
         self.cites: dict[str, list[int]] = {}  # a written sentence -> the article sentence ids it cites
-        self.cut_at_cap: set[str] = set()  # retellings made to end at their length cap
+        self.retell_problems: dict[str, str] = {}  # retelling -> its problem kind (retell.py)
         self._given: dict[str, list[int]] = {}  # a retelling section -> the sentence ids it was given
         self.main_development = ""  # named by the deep dive's first call; later calls analyse it
         self.notes: list[str] = []
@@ -267,7 +267,7 @@ class Composer:
         retold = retell.parse(text, spec.output, article_sentences(self.article.text), self.given(spec))
         for line, ids in retold.cites.items():
             self.cites.setdefault(line, ids)
-        self.cut_at_cap |= retold.at_cap
+        self.retell_problems.update(retold.problems)
         return retold.output
 
     def _schema(self, spec: SectionSpec) -> dict:
@@ -342,10 +342,12 @@ class Composer:
             rewrite_fields=rewrite,
             analytic_fields=analytic,
         )
-        cut = {(p.path, p.sentence) for p in found if p.kind == "cut_off"}
+        known = {(p.path, p.kind, p.sentence) for p in found}
         for path, sentences in fields.items():
-            at_cap = [s for s in sentences if s in self.cut_at_cap and (path, s) not in cut]
-            found += [Problem(path, "cut_off", s) for s in at_cap]
+            for s in sentences:
+                kind = self.retell_problems.get(s)
+                if kind and (path, kind, s) not in known:
+                    found.append(Problem(path, kind, s))
         return found
 
     def _repair(self, spec: SectionSpec, output: BaseModel, problems: list[Problem]) -> BaseModel:

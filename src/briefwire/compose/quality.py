@@ -208,7 +208,7 @@ class SourceText:
 @dataclass(frozen=True)
 class Problem:
     path: str  # "narrative.paragraphs[1]"
-    kind: str  # cut_off | duplicate | copy | typo | generic
+    kind: str  # cut_off | duplicate | copy | typo | generic | unrelated (compose/retell.py)
     sentence: str  # the offending sentence ("" for whole-section problems)
 
     def __str__(self) -> str:
@@ -218,6 +218,7 @@ class Problem:
             "copy": "copies a source sentence",
             "typo": "misspells a word",
             "generic": "would fit any story (names nothing of this one)",
+            "unrelated": "does not retell the sentence it was given",
         }[self.kind]
         return f"{self.path}: {what}" + (f": {self.sentence[:60]!r}" if self.sentence else "")
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, TypeAdapter
 
+from briefwire.compose.quality import content_words
 from briefwire.compose.repair import is_valid
 from briefwire.compose.sections import KeyPoint, one_sentence_pattern
 from briefwire.ground.relations import looks_ahead
@@ -36,6 +37,8 @@ MIN_GIVEN_WORDS = 8
 TAKEAWAY_MIN_WORDS = 14
 # Fewer sentences than this no earlier item rests on, and all central ones may be given again.
 MIN_FRESH = 2
+# A retelling shares at least this many content words with its sentence.
+MIN_SHARED_WORDS = 2
 
 _SENTENCE = TypeAdapter(KeyPoint)
 
@@ -46,6 +49,12 @@ def word_limit(sentence: str) -> int:
 
 def char_cap(sentence: str) -> int:
     return min(MAX_CHARS, max(MIN_CHARS, int(CHAR_SHARE * len(smart_quotes(sentence)))))
+
+
+def retells(line: str, sentence: str) -> bool:
+    """Whether ``line`` shares content words with the sentence it should retell: a model that
+    wrote its instruction back ("One complete sentence within the word limit...") did not."""
+    return len(content_words(line) & content_words(sentence)) >= MIN_SHARED_WORDS
 
 
 def pick(
@@ -92,7 +101,9 @@ class Retold:
 
     output: BaseModel | str  # the section's output, or why there is none
     cites: dict[str, list[int]] = field(default_factory=dict)  # retelling -> the id it retells
-    at_cap: set[str] = field(default_factory=set)  # retellings that ran into their cap
+    # Retellings that fail a check only the given sentence allows, by problem kind: "cut_off"
+    # (ran into the cap) or "unrelated" (shares too few words with its sentence).
+    problems: dict[str, str] = field(default_factory=dict)
 
 
 def parse(text: str, output: type[BaseModel], sentences: Sequence[str], given: Sequence[int]) -> Retold:
@@ -109,7 +120,9 @@ def parse(text: str, output: type[BaseModel], sentences: Sequence[str], given: S
             continue
         done.cites.setdefault(line, [i])
         if len(line) >= char_cap(sentences[i]) - AT_CAP:
-            done.at_cap.add(line)
+            done.problems[line] = "cut_off"
+        elif not retells(line, sentences[i]):
+            done.problems[line] = "unrelated"
         kept.append(line)
     if not kept:
         return done

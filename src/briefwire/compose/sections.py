@@ -226,10 +226,10 @@ SPECS: tuple[SectionSpec, ...] = (
         # of 20 false); asked to name a sentence on what is at stake and restate it, it named one
         # and summarised others (13 of 20 false). Given the one sentence (on what happens next,
         # if the article has one), it only shortens it; told it was writing "the key takeaway",
-        # it began "One key takeaway from the article is that...".
-        "Shorten the article sentence below: one complete sentence within the word limit shown, "
-        "that says what it says with the same people doing the same things. "
-        f"{_NO_INVENTION} Answer as JSON.",
+        # it began "One key takeaway from the article is that..."; told to write "one complete
+        # sentence within the word limit", it wrote that (2 of 20).
+        "Shorten the article sentence below to fit the word limit shown, keeping the same people "
+        f"doing the same things. {_NO_INVENTION} Answer as JSON.",
         TakeawayOut,
         110,
         _LISTS,
