@@ -28,7 +28,7 @@ from briefwire.compose.quality import Problem, SourceText, problems_in
 from briefwire.compose.repair import TopUp, blame_list_twins, drop_flagged, flatten, plan_top_up
 from briefwire.compose.sections import HeadlineOut, SectionSpec
 from briefwire.errors import GenerationError
-from briefwire.extractive.ranking import score_sentences, select_sentences
+from briefwire.extractive.ranking import Ranking, score_sentences, select_ranked
 from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
 from briefwire.llm.prompting import article_block, build_messages
 from briefwire.model import Article, BackgroundItem, Briefing, DeepDive, Narrative, SectionStats
@@ -43,8 +43,6 @@ MAX_ATTEMPTS = 3
 # ranking), in article order. Fewer keep the prompt short; the lead and main facts are among them.
 # 14: the key points rest on three to five; the takeaway and the narrative retell others.
 CITE_CANDIDATES = 14
-# Fewer uncited candidates than this and a citing call may name any of them again.
-MIN_FRESH = 2
 TITLE_HEADLINE_NOTE = "headline: the article's own title (no model call, nothing added)"
 
 CallLogger = Callable[[str, str, SectionStats], None]  # (section, prompt_hash, stats)
@@ -225,7 +223,7 @@ class Composer:
     def _instruction(self, spec: SectionSpec) -> str:
         """The section's instruction, plus what changes per briefing (after the cached prefix): the
         sentences to retell, the main development to analyse, or the sentences it must not repeat."""
-        if spec.retells:
+        if spec.given:
             return retell.instruction(
                 spec.instruction, article_sentences(self.article.text), self.given(spec)
             )
@@ -239,18 +237,22 @@ class Composer:
         )
 
     @functools.cached_property
+    def _ranking(self) -> Ranking:
+        """The extractive engine's ranking of the article's sentences, computed once."""
+        return score_sentences(list(article_sentences(self.article.text)))
+
+    @functools.cached_property
     def candidates(self) -> list[int]:
         """The article sentence ids a citing section may name, in article order."""
-        sentences = list(article_sentences(self.article.text))
+        sentences = article_sentences(self.article.text)
         if len(sentences) <= CITE_CANDIDATES:
             return list(range(len(sentences)))
-        return select_sentences(sentences, CITE_CANDIDATES)
+        return select_ranked(self._ranking, CITE_CANDIDATES)
 
     @functools.cached_property
     def centrality(self) -> dict[int, float]:
-        """Each article sentence's centrality (the extractive engine's TextRank score)."""
-        ranking = score_sentences(list(article_sentences(self.article.text)))
-        return {s: float(ranking.scores[i]) for i, s in enumerate(ranking.candidates)}
+        """Each article sentence's centrality (its TextRank score)."""
+        return {s: float(self._ranking.scores[i]) for i, s in enumerate(self._ranking.candidates)}
 
     def given(self, spec: SectionSpec) -> list[int]:
         """The article sentence ids a retelling section is given (retell.py). Fixed at its first
@@ -259,7 +261,7 @@ class Composer:
             taken = {n for s in self.accepted for n in self.cites.get(s, [])}
             sentences = article_sentences(self.article.text)
             self._given[spec.name] = retell.pick(
-                sentences, self.candidates, self.centrality, taken, spec.retells
+                sentences, self.candidates, self.centrality, taken, spec.given
             )
         return self._given[spec.name]
 
@@ -272,7 +274,7 @@ class Composer:
 
     def _schema(self, spec: SectionSpec) -> dict:
         """The JSON schema to generate; a citing section may name only the numbers it was shown."""
-        if spec.retells:
+        if spec.given:
             return retell.schema(spec.output.__name__, article_sentences(self.article.text), self.given(spec))
         schema = spec.schema()
         if spec.cites:
@@ -280,7 +282,7 @@ class Composer:
             # restating the key points' lead): later citing calls may name only the others.
             taken = {n for s in self.accepted for n in self.cites.get(s, [])}
             fresh = [i for i in self.candidates if i not in taken]
-            shown = [i + 1 for i in (fresh if len(fresh) >= MIN_FRESH else self.candidates)]
+            shown = [i + 1 for i in (fresh if len(fresh) >= retell.MIN_FRESH else self.candidates)]
             for definition in schema.get("$defs", {}).values():
                 cited = definition.get("properties", {}).get("sentences")
                 if cited is not None:
@@ -291,7 +293,7 @@ class Composer:
         """The validated output; a citing section's answer ({"sentences": [...], <text>: ...} in
         place of each text) is unpacked into its output shape, the sentence ids of every sentence
         written kept in ``self.cites`` (numbers it was not shown are ignored)."""
-        if spec.retells:
+        if spec.given:
             return self._parse_retold(spec, text)
         if not spec.cites or spec.draft is None:
             return _parse(spec.output, text)

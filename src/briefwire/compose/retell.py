@@ -35,7 +35,8 @@ MIN_GIVEN_WORDS = 8
 # The takeaway prefers a sentence with room to shorten: under a 7-word limit, the model ran into
 # the cap of a 10-word sentence ("For households, a quarter-point cut to interest.").
 TAKEAWAY_MIN_WORDS = 14
-# Fewer sentences than this no earlier item rests on, and all central ones may be given again.
+# Fewer candidates than this that no earlier item rests on, and any of them may be given (or,
+# for a citing section, named) again.
 MIN_FRESH = 2
 # A retelling shares at least this many content words with its sentence.
 MIN_SHARED_WORDS = 2

@@ -136,7 +136,7 @@ class SectionSpec:
     about_main: bool = False
     # Give the model this many article sentences, picked by the composer, to retell one by one in
     # fewer words (each retelling cites its sentence); 0: the model writes from the article.
-    retells: int = 0
+    given: int = 0
 
     def schema(self) -> dict:
         return (self.draft or self.output).model_json_schema()
@@ -171,7 +171,7 @@ def _spec(
     draft: type[BaseModel] | None = None,
     cites: bool = False,
     about_main: bool = False,
-    retells: int = 0,
+    given: int = 0,
 ) -> SectionSpec:
     params = _with_budget(base, budget)
     return SectionSpec(
@@ -185,7 +185,7 @@ def _spec(
         draft,
         cites,
         about_main,
-        retells,
+        given,
     )
 
 
@@ -233,7 +233,7 @@ SPECS: tuple[SectionSpec, ...] = (
         TakeawayOut,
         110,
         _LISTS,
-        retells=1,
+        given=1,
     ),
     _spec(
         "narrative",
@@ -251,7 +251,7 @@ SPECS: tuple[SectionSpec, ...] = (
         NarrativeOut,
         520,
         _LISTS,
-        retells=6,
+        given=6,
     ),
     _spec(
         "deep_dive.context",
