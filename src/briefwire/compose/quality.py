@@ -208,7 +208,7 @@ class SourceText:
 @dataclass(frozen=True)
 class Problem:
     path: str  # "narrative.paragraphs[1]"
-    kind: str  # cut_off | duplicate | copy | typo | generic | unrelated (compose/retell.py)
+    kind: str  # cut_off | duplicate | copy | typo | generic | unrelated | reworded (compose/retell.py)
     sentence: str  # the offending sentence ("" for whole-section problems)
 
     def __str__(self) -> str:
@@ -219,6 +219,7 @@ class Problem:
             "typo": "misspells a word",
             "generic": "would fit any story (names nothing of this one)",
             "unrelated": "does not retell the sentence it was given",
+            "reworded": "rewords the sentence it was given instead of shortening it",
         }[self.kind]
         return f"{self.path}: {what}" + (f": {self.sentence[:60]!r}" if self.sentence else "")
 
