@@ -620,6 +620,7 @@ def test_words_joined_at_a_full_stop_are_respaced_as_the_article_writes_them_or_
     # A stray fragment after a full stop is no word of the article's: a defect to repair.
     assert source.misspelt("The mayor proclaimed Godzilla Day in Hollywood.iko.") == "Hollywood.iko"
     assert source.respaced("in Hollywood.iko.") == "in Hollywood.iko."
+    assert source.misspelt("Prices will fall by 2029.energy firms said.") == "2029.energy"
     # Initialisms, decimals and the article's own dotted names are left alone.
     for fine in ("The U.S. envoy spoke on Monday.", "Rates rose 2.5 points.", "He spoke at bbc.co.uk today."):
         assert source.misspelt(fine) is None and source.respaced(fine) == fine
@@ -675,3 +676,23 @@ def test_a_sentence_that_leans_on_another_is_given_last():
     centrality = {0: 1.0, 1: 0.5, 2: 0.4}
     assert retell.pick(sentences, [0, 1, 2], centrality, taken=set(), count=2).ids == (1, 2)
     assert not retell.stands_alone(sentences[0]) and retell.stands_alone(sentences[1])
+
+
+def test_a_flagged_line_is_found_where_the_splitter_joins_it_to_the_next():
+    # "60m." ends no sentence for the splitter: the two lines read as one sentence of the section.
+    reworded = "Local traders lost two million pounds each day at the 60m."
+    backend = scripted({"narrative": [narrative_with(reworded, at=2)]})
+    composer, (_, _, narrative, _) = run(backend, sections=("key_points", "narrative"))
+    assert narrative is not None and reworded not in " ".join(narrative.paragraphs)
+    assert composer.retell_problems[reworded] == "reworded"
+
+
+def test_the_takeaway_does_not_shorten_a_sentence_into_a_repeat_of_a_key_point():
+    composer = Composer(scripted(), WALL, seed=7)
+    # A key point resting on the lead already says what the wall sentence would shorten to.
+    point = "Work on the wall is expected to start in the spring."
+    composer.accepted.append(point)
+    composer.cites[point] = [0]
+    takeaway = composer.run_spec(next(s for s in SPECS if s.name == "narrative.takeaway"))
+    assert takeaway.key_takeaway != point
+    assert 2 not in composer.cites_of(takeaway.key_takeaway)

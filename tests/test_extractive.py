@@ -283,3 +283,13 @@ def test_key_phrases_skip_verbs_and_adverbs() -> None:
     phrases = rank_phrases(split_sentences(text), exclude=[])
     assert phrases[0] == "pay offer"
     assert not {"walked", "quickly", "rejected", "rejecting"} & {w for p in phrases for w in p.split()}
+
+
+def test_a_sentence_goes_on_after_no_and_a_number():
+    text = "Elvis is set to go back to No. 1 on Sunday. He said no. 5 people came. Vol. 2 is out."
+    assert split_sentences(text) == [
+        "Elvis is set to go back to No. 1 on Sunday.",
+        "He said no.",
+        "5 people came.",
+        "Vol. 2 is out.",
+    ]

@@ -65,7 +65,7 @@ def split_sentences(text: str) -> list[str]:
     out: list[str] = []
     for doc in _sentencizer().pipe(_lines(text)):
         out.extend(s.text.strip() for s in doc.sents if s.text.strip())
-    return _reattach_opening_quotes(out)
+    return _reattach_opening_quotes(_rejoin_numbers(out))
 
 
 @lru_cache(maxsize=16)
@@ -79,6 +79,19 @@ def article_sentences(text: str) -> tuple[str, ...]:
 
 
 _DANGLING_QUOTE = re.compile(r'\s+["“]$')
+# "No. 1", "Nos. 3", "Vol. 2": the sentencizer ends a sentence at the abbreviation's full stop.
+_NUMBER_ABBREVIATION = re.compile(r"\b(?:No|Nos|Vol|Art|pp?)\.$")
+
+
+def _rejoin_numbers(sentences: list[str]) -> list[str]:
+    """A sentence cut after "No." goes on with the number that follows."""
+    joined: list[str] = []
+    for sent in sentences:
+        if joined and sent[:1].isdigit() and _NUMBER_ABBREVIATION.search(joined[-1]):
+            joined[-1] = f"{joined[-1]} {sent}"
+        else:
+            joined.append(sent)
+    return joined
 
 
 def _reattach_opening_quotes(sentences: list[str]) -> list[str]:

@@ -17,14 +17,15 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from briefwire import shape
 from briefwire.compose import retell
 from briefwire.compose import sections as template
-from briefwire.compose.quality import Problem, SourceText, problems_in
+from briefwire.compose.compress import compress
+from briefwire.compose.quality import Problem, SourceText, near_duplicate, problems_in
 from briefwire.compose.repair import TopUp, blame_list_twins, drop_flagged, flatten, plan_top_up
 from briefwire.compose.sections import HeadlineOut, SectionSpec
 from briefwire.errors import GenerationError
@@ -36,6 +37,7 @@ from briefwire.options import DEFAULTS
 from briefwire.progress import NullProgress, Progress
 from briefwire.text import article_sentences, smart_quotes, split_sentences, title_headline
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
@@ -285,8 +287,14 @@ class Composer:
         """The article sentences a retelling section retells (retell.py). Fixed at its first
         call, so that every attempt retells the same sentences."""
         if spec.name not in self._given:
-            taken = {n for s in self.accepted for n in self.cites.get(s, [])}
             sentences = article_sentences(self.article.text)
+            # What an earlier item rests on, or would repeat once shortened (the lead, restated
+            # lower down, made a takeaway that repeated a key point).
+            taken = {n for s in self.accepted for n in self.cites.get(s, [])} | {
+                i
+                for i in self.retell_pool
+                if any(near_duplicate(compress(sentences[i]) or sentences[i], s) for s in self.accepted)
+            }
             self._given[spec.name] = retell.pick(
                 sentences, self.retell_pool, self.centrality, taken, spec.given
             )
@@ -355,7 +363,9 @@ class Composer:
 
     def cites_of(self, text: str) -> list[int]:
         """The article sentence ids that the sentences of ``text`` named as their sources."""
-        return sorted({n for s in split_sentences(text) or [text] for n in self.cites.get(s, [])})
+        return sorted(
+            {n for s in split_sentences(text) or [text] for ids in _lines_in(self.cites, s) for n in ids}
+        )
 
     def cites_in(self, briefing: Any) -> dict[str, list[int]]:
         """``{"key_points[0]": [3, 4], ...}``: every text of ``briefing`` whose sentences named their
@@ -376,9 +386,9 @@ class Composer:
         known = {(p.path, p.kind, p.sentence) for p in found}
         for path, sentences in fields.items():
             for s in sentences:
-                kind = self.retell_problems.get(s)
-                if kind and (path, kind, s) not in known:
-                    found.append(Problem(path, kind, s))
+                for kind in dict.fromkeys(_lines_in(self.retell_problems, s)):
+                    if (path, kind, s) not in known:
+                        found.append(Problem(path, kind, s))
         return found
 
     def _repair(self, spec: SectionSpec, output: BaseModel, problems: list[Problem]) -> BaseModel:
@@ -411,6 +421,23 @@ class _TokenCounter:
         self.count += 1
         elapsed = time.perf_counter() - self.started
         self.progress.tokens(self.name, self.count, self.count / elapsed if elapsed > 0 else 0.0)
+
+
+# A written line shorter than this is matched to a section's sentences only whole.
+MIN_MATCHED_LINE = 20
+
+
+def _lines_in(table: dict[str, T], sentence: str) -> list[T]:
+    """What ``table`` says of the lines that ``sentence`` is, holds or is part of: the splitter
+    may cut a section's joined text where the lines were not cut ("...Norwich Union 60m. The
+    pair..." stays one sentence), so a line's sources and problems are found by containment."""
+    if sentence in table:
+        return [table[sentence]]
+    return [
+        value
+        for line, value in table.items()
+        if len(line) >= MIN_MATCHED_LINE and (line in sentence or sentence in line)
+    ]
 
 
 def _checked(spec: SectionSpec, output: BaseModel) -> dict[str, list[str]]:

@@ -28,9 +28,10 @@ _STOP = frozenset(
 )
 _LETTERS = re.compile(r"[A-Za-z]+")
 _JOINED = re.compile(r"\b[A-Za-z]+[a-z][A-Z][A-Za-z]+\b")  # a capital inside a word: "MrEbbers"
-# Two words joined at a full stop: "Mr.brown" (the article's "Mr Brown"), "Hollywood.iko" (a stray
-# fragment). Initialisms ("U.S") and decimals do not match; the article's own ("bbc.co.uk") are kept.
-_DOTTED = re.compile(r"\b([A-Za-z][a-z]+)\.([a-z][A-Za-z]*)\b")
+# Two words joined at a full stop: "Mr.brown" (the article's "Mr Brown"), "Hollywood.iko" or
+# "2029.energy" (a stray fragment). Initialisms ("U.S") and decimals do not match; the article's
+# own ("bbc.co.uk") are kept.
+_DOTTED = re.compile(r"\b([A-Za-z][a-z]+|\d+)\.([a-z][A-Za-z]*)\b")
 _TERMINAL = re.compile(r"[.!?][”’\")\]]*$")
 # A lone small letter before the final stop ("would be b.") is a word the schema cut short (a
 # capital one may be a name: "Plan B."); so is a clause mark before it ("Japan Airlines,!").

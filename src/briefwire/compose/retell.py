@@ -24,7 +24,7 @@ from briefwire.compose.quality import content_words
 from briefwire.compose.repair import is_valid
 from briefwire.compose.sections import KeyPoint, one_sentence_pattern
 from briefwire.ground.relations import looks_ahead
-from briefwire.text import smart_quotes
+from briefwire.text import smart_quotes, split_sentences
 
 # A given sentence is shortened to this share of its words (the limit the model is shown) and
 # may take at most CHAR_SHARE of its characters.
@@ -146,6 +146,17 @@ class Retold:
     by_model: int = 0  # how many of the retellings the model wrote
 
 
+def problem_of(line: str, sentence: str) -> str | None:
+    """What is wrong with ``line`` as a model's retelling of ``sentence``, if anything."""
+    if len(line) >= char_cap(sentence) - AT_CAP:
+        return "cut_off"
+    if len(split_sentences(line)) > 1 or not retells(line, sentence):
+        return "unrelated"  # one sentence retells one sentence
+    if not faithful(line, sentence):
+        return "reworded"
+    return None
+
+
 def _answers(text: str | None, asked: Sequence[int]) -> dict[int, str] | str:
     if not asked:
         return {}
@@ -172,12 +183,11 @@ def parse(text: str | None, output: type[BaseModel], sentences: Sequence[str], g
         done.cites.setdefault(line, [i])
         if i in answers:
             done.by_model += 1
-            if len(line) >= char_cap(sentences[i]) - AT_CAP:
-                done.problems[line] = "cut_off"
-            elif not retells(line, sentences[i]):
-                done.problems[line] = "unrelated"
-            elif not faithful(line, sentences[i]):
-                done.problems[line] = "reworded"
+            kind = problem_of(line, sentences[i])
+            # The checks read the section sentence by sentence: a line the splitter cuts in two
+            # ("...the Disaster. E. The charity...") carries its problem into each piece.
+            for piece in split_sentences(line) if kind else ():
+                done.problems[piece] = kind
         kept.append(line)
     if not kept:
         return done
