@@ -143,7 +143,6 @@ class Retold:
     # (ran into the cap), "unrelated" (shares too few words with its sentence) or "reworded"
     # (not a shortening of it: a new content word, another order, a lost negation or hedge).
     problems: dict[str, str] = field(default_factory=dict)
-    by_model: int = 0  # how many of the retellings the model wrote
 
 
 def problem_of(line: str, sentence: str) -> str | None:
@@ -182,7 +181,6 @@ def parse(text: str | None, output: type[BaseModel], sentences: Sequence[str], g
             continue
         done.cites.setdefault(line, [i])
         if i in answers:
-            done.by_model += 1
             kind = problem_of(line, sentences[i])
             # The checks read the section sentence by sentence: a line the splitter cuts in two
             # ("...the Disaster. E. The charity...") carries its problem into each piece.
