@@ -283,6 +283,10 @@ class Composer:
         """Each article sentence's centrality (its TextRank score)."""
         return {s: float(self._ranking.scores[i]) for i, s in enumerate(self._ranking.candidates)}
 
+    def _rested_on(self) -> set[int]:
+        """The article sentence ids that the sentences already in the briefing cite."""
+        return {n for s in self.accepted for n in self.cites.get(s, [])}
+
     def given(self, spec: SectionSpec) -> retell.Given:
         """The article sentences a retelling section retells (retell.py). Fixed at its first
         call, so that every attempt retells the same sentences."""
@@ -290,7 +294,7 @@ class Composer:
             sentences = article_sentences(self.article.text)
             # What an earlier item rests on, or would repeat once shortened (the lead, restated
             # lower down, made a takeaway that repeated a key point).
-            taken = {n for s in self.accepted for n in self.cites.get(s, [])} | {
+            taken = self._rested_on() | {
                 i
                 for i in self.retell_pool
                 if any(near_duplicate(compress(sentences[i]) or sentences[i], s) for s in self.accepted)
@@ -317,7 +321,7 @@ class Composer:
         if spec.cites:
             # A sentence another item already rests on would make a repeat (the takeaway
             # restating the key points' lead): later citing calls may name only the others.
-            taken = {n for s in self.accepted for n in self.cites.get(s, [])}
+            taken = self._rested_on()
             fresh = [i for i in self.candidates if i not in taken]
             shown = [i + 1 for i in (fresh if len(fresh) >= retell.MIN_FRESH else self.candidates)]
             for definition in schema.get("$defs", {}).values():
