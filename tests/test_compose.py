@@ -676,6 +676,7 @@ def test_a_sentence_that_leans_on_another_is_given_last():
     centrality = {0: 1.0, 1: 0.5, 2: 0.4}
     assert retell.pick(sentences, [0, 1, 2], centrality, taken=set(), count=2).ids == (1, 2)
     assert not retell.stands_alone(sentences[0]) and retell.stands_alone(sentences[1])
+    assert not retell.stands_alone("Nasdaq recently poured cold water on those suggestions.")
 
 
 def test_a_flagged_line_is_found_where_the_splitter_joins_it_to_the_next():

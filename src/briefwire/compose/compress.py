@@ -33,7 +33,8 @@ from briefwire.text import load_nlp, plain_quotes
 # Opening words that link to the sentence before; alone in a retelling they link to nothing.
 OPENING_LINKS = frozenset(
     {"and", "but", "so", "also", "however", "meanwhile", "similarly", "indeed", "yet", "moreover",
-     "furthermore", "instead", "nevertheless", "nonetheless", "still", "now", "then", "overall"}
+     "furthermore", "instead", "nevertheless", "nonetheless", "still", "now", "then", "overall",
+     "firstly", "secondly", "thirdly", "finally", "lastly", "additionally", "likewise", "besides"}
 )  # fmt: skip
 # An adverbial clause opened by one of these states a condition: without it the rest is not true.
 CONDITIONS = frozenset({"if", "unless", "whether", "until", "provided", "providing", "once", "lest"})
@@ -55,11 +56,22 @@ ADJUNCT_PREPOSITIONS = frozenset(
     {"in", "on", "at", "since", "during", "across", "throughout", "within", "after", "before"}
 )
 DASHES = frozenset({"-", "–", "—"})
+# Named things a time or place phrase is about; a phrase without one may be what the verb needs
+# ("put production at 3.997 billion barrels", "went back on a pledge").
+TIME_AND_PLACE = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "ORG", "EVENT"})
+# Where the main clause counts or ranks ("took £11.5m", "was second", "the first of its kind"), a
+# time or place phrase says what it counts over, and stays.
+COUNTS = frozenset({"CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+RANKS = frozenset({"first", "last", "record", "only"})
+CONTRASTS = frozenset({"while", "whereas", "although", "though", "because"})
 CLAUSE_MODIFIERS = frozenset({"advcl", "prep", "npadvmod", "advmod"})
 # A retelling may add this many content words the sentence lacks ("received" for "got").
 MAX_NEW_WORDS = 1
-SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})
+SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 MIN_WORDS = 6
+# A closing deletion must not leave a participle of this many words or fewer after the last comma:
+# "..., nose-diving." is what a misparse left of "..., nose-diving after the bubble burst."
+STUB_WORDS = 2
 _NEGATION_CUES = NEGATIONS | NEGATING_VERBS
 _HEDGE_KIND = {
     h: kind
@@ -79,14 +91,21 @@ def _spans_of_asides(doc) -> set[int]:
     def closes(i: int) -> bool:  # an aside ends at a comma, or at the sentence's end
         return i >= end or doc[i].text == ","
 
+    quoted = _quoted(doc)
+
     def safe(lo: int, hi: int) -> bool:
         span = doc[lo : hi + 1]
         # A negation inside an aside negates the aside, and goes with it; "neither ... nor" is
-        # one phrase, and a condition or a source must stay.
-        return not any(t.lower_ in KEPT_WORDS or t.is_quote for t in span)
+        # one phrase, and a condition or a source must stay, as must a quotation's every word.
+        # An aside that ends at "and", or just before it, is a misparse that would join what it
+        # separated ("... a great rival of Holmes' the pair fell out").
+        joins = span[-1].pos_ == "CCONJ" or (hi + 1 < end and doc[hi + 1].pos_ == "CCONJ")
+        return not joins and not any(t.lower_ in KEPT_WORDS or t.i in quoted for t in span)
 
-    i = 0  # opening links: "And", "However,", "But then"
-    while i < end and (doc[i].lower_ in OPENING_LINKS or (i and doc[i].text == ",")):
+    i = 0  # opening links: "And", "However,", "But then"; not "So far"
+    while i < end and (
+        (doc[i].lower_ in OPENING_LINKS and doc[i].head.i != i + 1) or (i and doc[i].text == ",")
+    ):
         drop.add(i)
         i += 1
     depth = 0  # brackets
@@ -108,14 +127,26 @@ def _spans_of_asides(doc) -> set[int]:
         if not safe(lo, hi) or root.i in range(lo, hi + 1):
             continue
         after_comma = lo > 0 and doc[lo - 1].text == ","
-        aside = range(lo - 1, hi + 1 + (hi + 1 < end))  # with its commas
-        if (t.dep_ == "appos" and after_comma and t.pos_ != "PROPN" and closes(hi + 1)) or (
-            t.dep_ == "relcl" and after_comma and doc[lo].lower_ in RELATIVES and closes(hi + 1)
+        # with its commas; the closing one stays where it also closes an appositive the aside
+        # hangs on ("developer, Rockstar, which is behind GTA, has seen")
+        closing = hi + 1 < end and t.head.dep_ != "appos"
+        aside = range(lo - 1, hi + 1 + closing)
+        # a list's item ("Windows 2000, 95, 98, Me") is no aside, nor is one that a noun phrase
+        # follows: the parse has hung that phrase elsewhere ("game of 2005, which went to the
+        # Nintendo title, The Legend of Zelda")
+        listed = t.head.like_num or any(c.dep_ == "conj" for c in t.head.children)
+        followed = hi + 2 < end and doc[hi + 2].pos_ in {"DET", "PROPN", "NOUN", "NUM", "ADJ"}
+        if not (listed or followed) and (
+            (t.dep_ == "appos" and after_comma and t.pos_ != "PROPN" and closes(hi + 1))
+            or (t.dep_ == "relcl" and after_comma and doc[lo].lower_ in RELATIVES and closes(hi + 1))
         ):
             drop.update(aside)
         elif t.lower_ in ASIDE_PREPOSITIONS and t.dep_ == "prep" and closes(hi + 1):
             drop.update(range(lo - 1 if after_comma else lo, hi + 1))
-        elif t.head.i != root.i:
+        elif t.dep_ == "advmod" and t.lower_ in OPENING_LINKS and after_comma and closes(t.i + 1):
+            # "It was, however, well received": a link to a sentence the retelling may not have
+            drop.update((t.i - 1, t.i, t.i + 1) if doc[t.i + 1].text == "," else (t.i - 1, t.i))
+        elif t.head.i != root.i or (_limits(doc, lo, hi) and not _own_event(t)):
             continue
         elif t.dep_ in CLAUSE_MODIFIERS and lo == first and hi + 1 < end and doc[hi + 1].text == ",":
             drop.update(range(lo, hi + 2))  # "In June, ..."
@@ -134,7 +165,43 @@ def _spans_of_asides(doc) -> set[int]:
                 drop.update(range(lo - 1 - (doc[lo - 2].text == ","), hi + 1))
         elif t.dep_ == "advmod" and t.lower_ in SPARE_ADVERBS:
             drop.add(t.i)
+
     return drop
+
+
+def _quoted(doc) -> set[int]:
+    """Token ids inside quotation marks, the marks included."""
+    inside, open_ = set(), False
+    for t in doc:
+        if t.is_quote and t.text not in "'’":  # an apostrophe ("Holmes'") opens nothing
+            inside.add(t.i)
+            open_ = not open_
+        elif open_:
+            inside.add(t.i)
+    return inside
+
+
+def _own_event(t) -> bool:
+    """Whether the clause headed by ``t`` tells an event of its own, with its own subject, joined by
+    contrast or reason ("..., while crooner Tony Christie's ... is a new entry at number 10"), not
+    by time ("When Phil Tufnell won in May 2003, ...")."""
+    markers = {c.lower_ for c in t.children if c.dep_ == "mark"}
+    return bool(markers & CONTRASTS) and any(c.dep_ in SUBJECTS for c in t.children)
+
+
+def _counted(t) -> bool:
+    return t.ent_type_ in COUNTS or t.like_num or any(c.isdigit() for c in t.text)
+
+
+def _limits(doc, lo: int, hi: int) -> bool:
+    """Whether the phrase ``doc[lo..hi]`` says what the rest counts or ranks over: it holds a
+    share ("In almost 14,000 of those cases"), or the rest holds a number or a rank ("took £11.5m
+    in its first three days", "was second in the UK vote")."""
+    span = doc[lo : hi + 1]
+    if any(_counted(t) and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "of" for t in span):
+        return True  # a share of something: "14,000 of those cases"
+    rest = [t for t in doc if not lo <= t.i <= hi]
+    return any(_counted(t) or t.tag_ in {"JJS", "RBS"} or t.lower_ in RANKS for t in rest)
 
 
 def _joined(doc, drop: set[int]) -> str:
@@ -163,6 +230,7 @@ def _adjuncts(doc, drop: set[int]) -> list[range]:
     if any(c.lower_ in NEGATIONS for c in root.children) or any(t.lower_ == "only" for t in doc):
         return []
     spans = []
+    quoted = _quoted(doc)
     for t in root.children:
         sub = list(t.subtree)
         lo, hi = sub[0].i, sub[-1].i
@@ -171,7 +239,10 @@ def _adjuncts(doc, drop: set[int]) -> list[range]:
             t.dep_ == "prep"
             and t.lower_ in ADJUNCT_PREPOSITIONS
             and lo > root.i + 1
-            and not any(x.lower_ in KEPT_WORDS or x.is_quote for x in span)
+            and not any(x.lower_ in KEPT_WORDS or x.i in quoted for x in span)
+            and any(x.ent_type_ in TIME_AND_PLACE for x in span)
+            and not _limits(doc, lo, hi)
+            and not (hi + 1 < len(doc) and doc[hi + 1].pos_ == "CCONJ")
         ):
             spans.append(range(lo - (doc[lo - 1].text == ","), hi + 1))
     return sorted((r for r in spans if not set(r) <= drop), key=lambda r: -r.start)
@@ -201,21 +272,67 @@ def compress(sentence: str) -> str | None:
         or _copies(short, sentence)
         or plain_quotes(short).count('"') % 2
         or short[-1:] not in ".!?\"'"
-        or not _has_subject(short)
+        or short.rstrip("\"'”’")[-1:] != sentence.rstrip("\"'”’ ")[-1:]
+        or _cut_tail(doc, drop)
+        or _orphaned(doc, drop)
+        or not _is_clause(short)
     ):
         return None
     return short
 
 
-def _has_subject(text: str) -> bool:
-    """Whether ``text`` opens with no verb and has a subject: what an opening aside left behind
-    ("Said Mr King, so many firms...") does not."""
+def _cut_tail(doc, drop: set[int]) -> bool:
+    """Whether a closing deletion left a participle stub after the last comma ("..., nose-diving.");
+    "..., or team." and "..., said Hanks." are whole."""
+    kept = [t for t in doc if t.i not in drop and not t.is_punct]
+    if not kept or not any(i > kept[-1].i and not doc[i].is_punct for i in drop):
+        return False  # nothing was deleted at the end
+    commas = [t.i for t in doc if t.text == "," and t.i not in drop]
+    tail = [t for t in kept if commas and t.i > commas[-1]]
+    last = kept[-1]
+    return (
+        0 < len(tail) <= STUB_WORDS
+        and last.pos_ != "PROPN"
+        and (last.tag_ in {"VBG", "VBN"} or last.lower_.endswith(("ing", "ed")))
+    )
+
+
+def _orphaned(doc, drop: set[int]) -> bool:
+    """Whether a kept word hangs on a deleted one, which a misparse leaves behind ("… of 2005 The
+    Legend of Zelda", where "…, which went to the Nintendo title, …" went)."""
+    return any(t.head.i in drop for t in doc if t.i not in drop and not t.is_punct)
+
+
+def _is_clause(text: str) -> bool:
+    """Whether ``text``, parsed again, is a clause with its subject and opens with no verb: what a
+    deleted opening left behind ("Said Mr King, so many firms...", "However, is that this
+    sniping...") is not."""
     doc = load_nlp()(text)
-    first = doc[0]
+    first, root = doc[0], doc[:].root
     opens_with_verb = (
         first.pos_ in {"VERB", "AUX"} and first.dep_ not in SUBJECTS and first.lower_ != "according"
     )
-    return not opens_with_verb and any(t.dep_ in SUBJECTS for t in doc)
+    # a root that is no verb is a misparse ("According" as the root of "According to X, ..."):
+    # then any subject will do
+    subjects = root.children if root.pos_ in {"VERB", "AUX"} and root.lower_ != "according" else doc
+    return not opens_with_verb and any(t.dep_ in SUBJECTS for t in subjects) and not _split_subject(doc)
+
+
+def _split_subject(doc) -> bool:
+    """Whether a lone comma parts a plain subject from its verb ("US companies, had argued"),
+    what a deleted "including ..." left."""
+    for t in doc:
+        if t.dep_ in SUBJECTS and t.head.i > t.i:
+            sub = list(t.subtree)
+            after = sub[-1].i + 1
+            between = doc[after + 1 : t.head.i]
+            if (
+                doc[after].text == ","
+                and not any(x.text == "," for x in sub)
+                and all(x.dep_ in {"aux", "auxpass", "neg", "advmod"} for x in between)
+            ):
+                return True
+    return False
 
 
 def _keys(text: str) -> list[tuple[str, bool]]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, TypeAdapter
 
 from briefwire.compose.compress import compress, faithful
-from briefwire.compose.quality import content_words
+from briefwire.compose.quality import content_words, words
 from briefwire.compose.repair import is_valid
 from briefwire.compose.sections import KeyPoint, one_sentence_pattern
 from briefwire.ground.relations import looks_ahead
@@ -52,6 +52,9 @@ LEANING_OPENERS = frozenset(
     {"he", "she", "it", "they", "this", "that", "these", "those", "his", "her", "its", "their", "we",
      "i", "our", "such", "both"}
 )  # fmt: skip
+
+# Anywhere in a sentence these point back to one before it ("poured cold water on those suggestions").
+LEANING_WORDS = frozenset({"these", "those"})
 
 _SENTENCE = TypeAdapter(KeyPoint)
 
@@ -85,9 +88,10 @@ class Given:
 
 def stands_alone(sentence: str) -> bool:
     """Whether ``sentence`` names what it is about: one that opens with a pronoun ("He has
-    toured...", "This was also true...") leans on a sentence the retelling may not have."""
+    toured...", "This was also true...") or says "those suggestions" leans on a sentence the
+    retelling may not have."""
     opening = sentence.lstrip("\"'“‘ ").split(" ", 1)[0].lower()
-    return opening not in LEANING_OPENERS
+    return opening not in LEANING_OPENERS and not LEANING_WORDS & set(words(sentence))
 
 
 def pick(
