@@ -79,7 +79,7 @@ def test_asides_are_deleted_and_the_main_clause_kept_in_its_own_words(sentence, 
         "bubble burst.",
         # every word of a quotation stays: a dash inside it opens no aside
         "\"I don't agree that the music industry lost control over the music market - it was never "
-        "in control,\" he told the conference in London.",
+        'in control," he told the conference in London.',
         # a time or place phrase says what a number or a rank counts over
         "Truancy has been reduced by 5% at the 128 worst hit schools through the government's "
         "Behaviour Improvement Programme.",
