@@ -584,6 +584,17 @@ def test_an_instruction_written_back_is_no_retelling():
     )
 
 
+def test_a_takeaway_reworded_at_every_attempt_is_left_empty_not_kept():
+    # The article: "an estimated £2m a day"; each attempt reverses it and loses the hedge.
+    reworded = "Local businesses gained exactly £2m a day from the closure of the harbour."
+    backend = scripted({"narrative.takeaway": [takeaway(reworded)] * MAX_ATTEMPTS})
+    composer, (_, _, narrative, _) = run(backend, sections=("key_points", "narrative"))
+    assert stats_of(composer, "narrative.takeaway").attempts == MAX_ATTEMPTS
+    assert narrative is not None and narrative.key_takeaway == ""
+    assert reworded not in " ".join(narrative.paragraphs)
+    assert any("no sentence could be retold without rewording" in note for note in composer.notes)
+
+
 def test_the_takeaway_prefers_a_sentence_on_what_happens_next():
     sentences = [
         "The council approved the new harbour wall on Monday after a long debate in the chamber.",

@@ -63,7 +63,7 @@ TIME_AND_PLACE = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "ORG", "EVENT"}
 # time or place phrase says what it counts over, and stays.
 COUNTS = frozenset({"CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 RANKS = frozenset({"first", "last", "record", "only"})
-CONTRASTS = frozenset({"while", "whereas", "although", "though", "because"})
+TIME_MARKERS = frozenset({"when", "after", "before", "since", "until", "as", "once"})
 CLAUSE_MODIFIERS = frozenset({"advcl", "prep", "npadvmod", "advmod"})
 # A retelling may add this many content words the sentence lacks ("received" for "got").
 MAX_NEW_WORDS = 1
@@ -146,7 +146,7 @@ def _spans_of_asides(doc) -> set[int]:
         elif t.dep_ == "advmod" and t.lower_ in OPENING_LINKS and after_comma and closes(t.i + 1):
             # "It was, however, well received": a link to a sentence the retelling may not have
             drop.update((t.i - 1, t.i, t.i + 1) if doc[t.i + 1].text == "," else (t.i - 1, t.i))
-        elif t.head.i != root.i or (_limits(doc, lo, hi) and not _own_event(t)):
+        elif t.head.i != root.i or (_scopes(t) and _limits(doc, lo, hi)):
             continue
         elif t.dep_ in CLAUSE_MODIFIERS and lo == first and hi + 1 < end and doc[hi + 1].text == ",":
             drop.update(range(lo, hi + 2))  # "In June, ..."
@@ -181,12 +181,13 @@ def _quoted(doc) -> set[int]:
     return inside
 
 
-def _own_event(t) -> bool:
-    """Whether the clause headed by ``t`` tells an event of its own, with its own subject, joined by
-    contrast or reason ("..., while crooner Tony Christie's ... is a new entry at number 10"), not
-    by time ("When Phil Tufnell won in May 2003, ...")."""
-    markers = {c.lower_ for c in t.children if c.dep_ == "mark"}
-    return bool(markers & CONTRASTS) and any(c.dep_ in SUBJECTS for c in t.children)
+def _scopes(t) -> bool:
+    """Whether the modifier headed by ``t`` may say when, where or over what the main clause holds:
+    a phrase ("in the UK vote", "at the 128 worst hit schools", "So far") or a time clause ("When Phil
+    Tufnell won in May 2003, ..."); not a participle ("..., making it the biggest") nor a clause
+    of contrast or reason ("..., while crooner Tony Christie's ... is a new entry at number 10")."""
+    markers = {c.lower_ for c in t.children if c.dep_ in {"mark", "advmod"}}  # "when" is an advmod
+    return t.dep_ in {"prep", "npadvmod", "advmod"} or bool(markers & TIME_MARKERS)
 
 
 def _counted(t) -> bool:

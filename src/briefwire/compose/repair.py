@@ -96,20 +96,25 @@ def kept_fields(
 
 
 def drop_flagged(
-    spec: SectionSpec, output: BaseModel, problems: list[Problem], *, strict: bool = True
+    spec: SectionSpec,
+    output: BaseModel,
+    problems: list[Problem],
+    *,
+    strict: bool = True,
+    may_empty: bool = False,
 ) -> BaseModel | None:
     """Remove flagged sentences, then list items no longer valid on their own.
 
     Strict: None when what is left breaks the schema (too few items, an empty field).
     Lenient (the last resort): fewer items or shorter paragraphs than the schema asks are
-    accepted, but an emptied field still gives None.
+    accepted, but an emptied field still gives None, unless ``may_empty``.
     """
     data = {
         name: [x for x in value if x is not None] if isinstance(value, list) else value
         for name, value in kept_fields(spec, output, problems, whole_items=strict).items()
     }
     if not strict:
-        return spec.output.model_construct(**data) if all(data.values()) else None
+        return spec.output.model_construct(**data) if may_empty or all(data.values()) else None
     try:
         return spec.output.model_validate(data)
     except ValidationError:
