@@ -93,6 +93,13 @@ def main() -> None:
     )
     print(f"headline true: {sum(headlines_true)}/{n} = {sum(headlines_true) / n:.0%} (target >= 95%)")
     print(f"mechanical defects: {defects} (target 0)")
+    read = [x for x in labels if x.get("defect")]  # labels since v6- also note defects by reading
+    if read:
+        print(
+            f"defects found by careful reading: {len(read)} sentences in "
+            f"{len({x['article'] for x in read})} briefings (grammar, copies, first person outside quotes, "
+            "a name or thing the briefing never introduced)"
+        )
     median, worst = statistics.median(ratios), max(ratios)
     print(f"composition / floor: median {median:.2f}, max {worst:.2f} (target <= 1.2)")
     types = Counter(x["type"] for x in labels if x["gold"] in FAILING)

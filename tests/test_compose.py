@@ -308,6 +308,20 @@ def test_cut_off_detection(sentence, cut):
     assert is_cut_off(sentence) is cut
 
 
+@pytest.mark.parametrize(
+    ("sentence", "speaks"),
+    [
+        ("Lewsey added that the ball was scooped back and to our surprise a turnover was given.", True),
+        ("Fisher said he would have me go to the auction to pay for my forehead.", True),
+        ('Lewsey said: "To our surprise the referee gave a turnover."', False),
+        ("Mennear called it 'our worst day' and the US said it would act.", False),
+    ],
+)
+def test_a_speakers_first_person_outside_quotation_marks_is_a_problem(sentence, speaks):
+    found = problems_in({"key_points[0]": [sentence]})
+    assert ("voice" in [p.kind for p in found]) is speaks
+
+
 def test_near_duplicates():
     assert near_duplicate(
         "The port reopened on Monday after the storm.", "On Monday the port reopened after the storm."

@@ -155,7 +155,27 @@ def test_a_shortening_is_faithful(line, sentence):
         ("The commission will demand action on corruption in Africa.", AFRICA),  # the hedge lost
         ("Labour have discussed his exact new position.", LABOUR),  # the negation lost
         ("Investors were surprised by the warning and sold shares.", MONACO),  # another sentence
+        # the past told as the present
+        (
+            "Icann approves seven top level domains with varying success.",
+            "In 2000 Icann approved seven other new domains that have had varying degrees of success.",
+        ),
+        # no main verb left
+        (
+            "Today's loss tough at international level.",
+            "Today's loss is tough to take at international level.",
+        ),
     ],
 )
 def test_a_rewording_is_not(line, sentence):
     assert not faithful(line, sentence)
+
+
+def test_deleting_the_second_of_two_joined_sentences_is_a_copy_of_the_first():
+    # The splitter kept "... the men's 3000m. Meanwhile, ..." as one sentence.
+    joined = (
+        "Lisburn's Kelly McNeice Reid (4:31.34) was seventh in the women's 1500m while Gary Murray "
+        "(8:11.22) was 11th in the men's 3000m. Meanwhile, Stephen Cairns and Jill Shannon claimed the "
+        "individual titles at Saturday's Northern Ireland Cross Country Championship in Coleraine."
+    )
+    assert compress(joined) is None

@@ -68,6 +68,7 @@ CLAUSE_MODIFIERS = frozenset({"advcl", "prep", "npadvmod", "advmod"})
 # A retelling may add this many content words the sentence lacks ("received" for "got").
 MAX_NEW_WORDS = 1
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
+NOUN_PARTS = frozenset({"compound", "amod", "nmod", "poss"})
 MIN_WORDS = 6
 # A closing deletion must not leave a participle of this many words or fewer after the last comma:
 # "..., nose-diving." is what a misparse left of "..., nose-diving after the bubble burst."
@@ -249,8 +250,17 @@ def _adjuncts(doc, drop: set[int]) -> list[range]:
     return sorted((r for r in spans if not set(r) <= drop), key=lambda r: -r.start)
 
 
+# Where the splitter left two sentences as one ("... in the men's 3000m. Meanwhile, ..."), a
+# deletion of the second leaves the first whole: a copy of it.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘']?[A-Z])")
+
+
 def _copies(short: str, sentence: str) -> bool:
-    return longest_shared_run(words(short), words(sentence)) >= COPY_SHARE * len(words(sentence))
+    return any(
+        longest_shared_run(words(short), words(piece)) >= COPY_SHARE * len(words(piece))
+        for piece in {sentence, *_SENTENCE_END.split(sentence)}
+        if words(piece)
+    )
 
 
 @lru_cache(maxsize=512)
@@ -311,7 +321,9 @@ def _is_clause(text: str) -> bool:
     doc = load_nlp()(text)
     first, root = doc[0], doc[:].root
     opens_with_verb = (
-        first.pos_ in {"VERB", "AUX"} and first.dep_ not in SUBJECTS and first.lower_ != "according"
+        first.pos_ in {"VERB", "AUX"}
+        and first.dep_ not in SUBJECTS | NOUN_PARTS  # "Harbour master ...": a noun, misread
+        and first.lower_ != "according"
     )
     # a root that is no verb is a misparse ("According" as the root of "According to X, ..."):
     # then any subject will do
@@ -355,6 +367,17 @@ def _in_order(positions: Sequence[int]) -> bool:
     return len(tails) == len(positions)
 
 
+def _main_verb(text: str) -> tuple[str, bool]:
+    """The main verb's lemma, and whether it tells of the past: "approved", "has vowed", "was
+    sold" do; "approves", "will approve" do not."""
+    root = load_nlp()(plain_quotes(text))[:].root
+    helpers = [c for c in root.children if c.dep_ in {"aux", "auxpass"}]
+    past = root.tag_ == "VBD" or any(
+        c.tag_ == "VBD" or (root.tag_ == "VBN" and c.lemma_ == "have") for c in helpers
+    )
+    return root.lemma_.lower(), past
+
+
 def _hedges(text: str) -> dict[str, str]:
     """Each number of ``text`` with the kind of hedge before it, if any: "about 60" and "an
     estimated 60" are alike, "more than 60" is not."""
@@ -365,9 +388,11 @@ def _hedges(text: str) -> dict[str, str]:
 
 
 def faithful(line: str, sentence: str) -> bool:
-    """Whether ``line`` only shortens ``sentence``: at most MAX_NEW_WORDS content words the sentence
-    lacks (none of them a number), its own content words in the sentence's order, and the same
-    negations and hedges."""
+    """Whether ``line`` only shortens ``sentence``: a clause with its subject, at most MAX_NEW_WORDS
+    content words the sentence lacks (none of them a number), its own content words in the
+    sentence's order, the same tense, and the same negations and hedges."""
+    if not _is_clause(line):  # "Today's loss tough at international level."
+        return False
     source, told = _keys(sentence), _keys(line)
     known = [key for key, _ in source]
     new = [(key, number) for key, number in told if key not in known]
@@ -375,6 +400,9 @@ def faithful(line: str, sentence: str) -> bool:
         return False
     if not _in_order([known.index(key) for key, _ in told if key in known]):
         return False
+    (told_verb, told_past), (source_verb, source_past) = _main_verb(line), _main_verb(sentence)
+    if told_verb == source_verb and told_past != source_past:
+        return False  # "Icann approves" for "In 2000 Icann approved"
     src_words, line_words = set(words(sentence)), set(words(line))
     for cues in (_NEGATION_CUES, FORWARD_LOOKING):
         if (src_words & cues) - line_words or (line_words & cues) - src_words:

@@ -80,6 +80,17 @@ def content_words(text: str) -> set[str]:
     return {w for w in words(text) if w not in _STOP and len(w) > 2}
 
 
+# A speaker's own words, written outside quotation marks: the briefing then speaks as that
+# speaker ("... and to our surprise the referee then gave a turnover").
+_FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|[Oo]urs|us|[Mm]y|me)\b")
+_QUOTED = re.compile(r"\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)")
+
+
+def speaks_unquoted(sentence: str) -> bool:
+    """Whether ``sentence`` says "I", "we" or "our" outside quotation marks."""
+    return bool(_FIRST_PERSON.search(_QUOTED.sub(" ", plain_quotes(sentence))))
+
+
 def is_cut_off(sentence: str) -> bool:
     """No terminal punctuation, or an opening quote/bracket never closed."""
     s = sentence.strip()
@@ -209,12 +220,13 @@ class SourceText:
 @dataclass(frozen=True)
 class Problem:
     path: str  # "narrative.paragraphs[1]"
-    kind: str  # cut_off | duplicate | copy | typo | generic | unrelated | reworded (compose/retell.py)
+    kind: str  # cut_off | voice | duplicate | copy | typo | generic | unrelated | reworded (retell.py)
     sentence: str  # the offending sentence ("" for whole-section problems)
 
     def __str__(self) -> str:
         what = {
             "cut_off": "sentence cut off",
+            "voice": "speaks as a speaker of the article outside quotation marks",
             "duplicate": "repeats an earlier sentence",
             "copy": "copies a source sentence",
             "typo": "misspells a word",
@@ -248,6 +260,8 @@ def problems_in(
         for sent in sentences:
             if is_cut_off(sent):
                 found.append(Problem(path, "cut_off", sent))
+            if speaks_unquoted(sent):
+                found.append(Problem(path, "voice", sent))
             if any(near_duplicate(sent, s) for s in seen):
                 found.append(Problem(path, "duplicate", sent))
             if source is not None and path in rewrite and source.copied_sentence(sent):
