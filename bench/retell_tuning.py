@@ -16,7 +16,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from briefwire.compose.compress import compress, faithful
+from briefwire.compose.compress import compress
+from briefwire.compose.faithful import faithful
 from briefwire.text import article_sentences, split_sentences
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "writer-eval"

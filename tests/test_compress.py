@@ -1,14 +1,17 @@
-"""Shortening by deletion and telling a shortening from a rewording (compose/compress.py).
+"""Shortening by deletion (compose/compress.py) and telling a shortening from a rewording
+(compose/faithful.py).
 
 The sentences are modelled on real article sentences and on the retellings the 1.5B model wrote
-for them, labelled false by careful reading (data/writer-eval/v4-labels.jsonl).
+for them, labelled false by careful reading (data/writer-eval/v4-labels.jsonl), and on deletions
+read blind (data/writer-eval/deletions/sample-a).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from briefwire.compose.compress import compress, faithful
+from briefwire.compose.compress import compress
+from briefwire.compose.faithful import faithful
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from briefwire.compose.compress import compress, faithful
+from briefwire.compose.compress import compress
+from briefwire.compose.faithful import faithful
 from briefwire.compose.quality import SourceText, is_cut_off, near_duplicate
 from briefwire.further_reading import load_registry
 from briefwire.ingest import load_article

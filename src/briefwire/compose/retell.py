@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, TypeAdapter
 
-from briefwire.compose.compress import compress, faithful
+from briefwire.compose.compress import compress
+from briefwire.compose.faithful import faithful
 from briefwire.compose.quality import content_words, words
 from briefwire.compose.repair import is_valid
 from briefwire.compose.sections import KeyPoint, one_sentence_pattern
