@@ -27,10 +27,12 @@ ARTICLE = Article(
     ),
 )
 
+# Each shortens the sentence it cites (1, 2 and 3): a point that rewords its source stands down
+# for the source's own words.
 KEY_POINTS = [
-    "The Port of Harwick reopened on Monday after Storm Elin closed it for three days.",
-    "Engineers inspected the quays before the harbour master declared them safe.",
-    "The shutdown cost local firms about £2m a day, the chamber of commerce estimates.",
+    "The Port of Harwick reopened on Monday following a three-day closure.",
+    "Jane Okafor said the quays were safe after engineers inspected them.",
+    "About 40 ships had been waiting offshore.",
 ]
 
 TAKEAWAY = "The closure cost local businesses about £2m a day."
@@ -146,7 +148,7 @@ def test_prompt_layout_article_first_instruction_last():
         # The task holds no more of the article than the sentences a retelling is given.
         given = task.split("ARTICLE SENTENCES:\n")[1] if "ARTICLE SENTENCES:" in task else ""
         assert "Forecasters expect" not in task.replace(given, "")
-        assert "About 40 ships" not in task
+        assert "Chamber of Commerce" not in task.replace(given, "")
     # Every call starts with one byte-identical article prefix, and the citing calls share the
     # numbered sentences after it: the KV cache serves both after their first call.
     plain = {head for citing, head in heads if not citing}
@@ -179,6 +181,26 @@ def test_key_points_name_numbered_article_sentences_and_keep_them_as_cites():
         "key_points[1]": [1],
         "key_points[2]": [3],
     }
+
+
+def test_a_key_point_that_rewords_its_source_stands_down_for_the_sources_own_words():
+    # Modelled on a real one: "Bookmakers Ladbrokes has even odds of being the first contestant
+    # to be voted off" for "Ladbrokes says the singer has even odds ...": the actor swapped.
+    swapped = "Engineers said the quays were safe after Jane Okafor inspected them."
+    answer = {
+        "key_points": [
+            {"sentences": [1], "point": KEY_POINTS[0]},
+            {"sentences": [2], "point": swapped},
+            {"sentences": [3], "point": KEY_POINTS[2]},
+        ]
+    }
+    backend = scripted({"key_points": [answer]})
+    composer, (_, key_points, _, _) = run(backend, sections=("key_points",))
+    source = smart_quotes(article_sentences(ARTICLE.text)[1])
+    assert swapped not in key_points and key_points[1] == source
+    assert composer.cites_in({"key_points": key_points})["key_points[1]"] == [1]
+    assert any("reworded sentence 2" in note for note in composer.notes)
+    assert len(backend.calls) == 1  # no retry needed
 
 
 def test_a_long_article_shows_only_its_most_central_sentences_in_order():
@@ -404,8 +426,11 @@ def test_a_retelling_that_ran_into_its_length_cap_is_dropped_as_cut_off():
 
 
 def _key_points_repeating_one() -> dict:
-    """Three key points, the third a repeat of the second: dropping it leaves one too few."""
-    return cited([KEY_POINTS[0], KEY_POINTS[1], KEY_POINTS[1]])
+    """Three key points, the third a repeat of the second (from the same sentence): dropping it
+    leaves one too few."""
+    answer = cited([KEY_POINTS[0], KEY_POINTS[1], KEY_POINTS[1]])
+    answer["key_points"][2]["sentences"] = [2]
+    return answer
 
 
 NEW_POINT = "About 40 ships had waited offshore while the port was closed."

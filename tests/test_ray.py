@@ -18,10 +18,11 @@ ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.ray
 
 # Not the headline: a titled article's headline is its title, written without a model call.
+# Each point shortens the sentence of write_inputs' story that it names.
 POINTS = [
-    "Pilots at Northwind Airlines voted on strike action over pay, the union said.",
-    "Northwind Airlines urged the union to return to talks.",
-    "Chief executive Maria Lindqvist said flights would run as planned on Monday.",
+    "Pilots at Northwind Airlines voted to strike over pay, the union said.",
+    "The airline said flights would still run on Monday.",
+    "Chief executive Maria Lindqvist urged the union to return to talks.",
 ]
 KEY_POINTS = cited(POINTS)
 

@@ -360,6 +360,14 @@ class Composer:
         written = next(v for k, v in item.items() if k != "sentences")
         shown = set(self.candidates)
         ids = [n - 1 for n in dict.fromkeys(item["sentences"]) if n - 1 in shown]
+        if ids:  # the model's line only if it rewords nothing of its sources (retell.py)
+            sentences = article_sentences(self.article.text)
+            kept = retell.kept_to_sources(written, [sentences[i] for i in ids])
+            if kept is None:
+                self.retell_problems[written] = "reworded"
+            elif kept != written:
+                self.notes.append(f"a point that reworded sentence {ids[0] + 1} is now its own words")
+                written = kept
         if ids:  # a repeated sentence keeps the sources it was first given
             for sentence in split_sentences(written) or [written]:
                 self.cites.setdefault(sentence, ids)
