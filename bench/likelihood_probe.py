@@ -128,7 +128,8 @@ def main() -> None:
             out.append((r, scores(cache[k]["with"], cache[k]["without"]), s.vector()))
     seconds = time.perf_counter() - started
     per_call = seconds / max(1, calls)
-    print(f"# {calls} model calls in {seconds:.0f} s ({per_call:.2f} s a call); load average {os.getloadavg()[0]:.2f}")
+    load = os.getloadavg()[0]
+    print(f"# {calls} model calls in {seconds:.0f} s ({per_call:.2f} s a call); load average {load:.2f}")
     for split in ("dev", "test"):
         for kind in ("briefing", "paraphrase"):
             part = [
