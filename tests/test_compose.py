@@ -203,6 +203,20 @@ def test_a_key_point_that_rewords_its_source_stands_down_for_the_sources_own_wor
     assert len(backend.calls) == 1  # no retry needed
 
 
+def test_a_key_point_does_not_stand_down_for_a_source_that_leans_on_the_sentence_before():
+    swapped = "The cardinal criticised the cost of the war in Iraq on the radio."
+    sources = ["He criticised the fact that billions have been spent on war, on Thought for the Day."]
+    # The source's own "He" would name whoever the point before it names: no point, not that.
+    assert retell.kept_to_sources(swapped, sources) is None
+    assert (
+        retell.kept_to_sources(
+            "Billions have been spent on war, the cardinal said.",
+            ["Billions have been spent on war, the cardinal said on Thought for the Day."],
+        )
+        == "Billions have been spent on war, the cardinal said."
+    )
+
+
 def test_a_long_article_shows_only_its_most_central_sentences_in_order():
     from briefwire.compose.composer import CITE_CANDIDATES
 

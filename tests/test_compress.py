@@ -92,6 +92,10 @@ def test_asides_are_deleted_and_the_main_clause_kept_in_its_own_words(sentence, 
         "Server 2003, the firm said on its website.",
         # a phrase the verb needs is no place phrase ("went back on a pledge")
         "According to a new book, Mr Blair went back on a pledge to make way for Mr Brown in 2004.",
+        # a dash whose aside closes at a dash written "Sydney-" opens no closing aside
+        "Analysts said the decision to list News Corp in the US - which will result in the firm's "
+        "shares trading in New York rather than Sydney- nullified the need to retain a separate "
+        "listing for Fox.",
         # deleting the closing modifier leaves "The warning came."
         "The warning of a five-cent hit to 2005 earnings came just 24 hours after one of the world's "
         "biggest investment banks had upped its target for Carnival's share price.",

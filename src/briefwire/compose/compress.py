@@ -98,7 +98,14 @@ def _spans_of_asides(doc) -> set[int]:
     # dashes spaced on both sides: a pair encloses an aside, a last one opens a closing aside
     dashes = [t.i for t in doc if t.text in DASHES and t.i and doc[t.i - 1].whitespace_ and t.whitespace_]
     for a, b in zip(dashes[::2], [*dashes[1::2], end], strict=False):
-        if safe(a, b - 1 if b == end else b):
+        # a last dash opens a closing aside only if no dash follows in any spacing: "in the US -
+        # which will ... Sydney- nullified the need" closes its aside at "Sydney-"
+        unclosed = b == end and any(
+            (t.text in DASHES and bool(t.whitespace_ or doc[t.i - 1].whitespace_))
+            or (len(t.text) > 1 and t.text[-1] in DASHES)
+            for t in doc[a + 1 : end]
+        )
+        if not unclosed and safe(a, b - 1 if b == end else b):
             drop.update(range(a, b if b == end else b + 1))
     root = doc[:].root
     first = min((k for k in range(end) if k not in drop), default=end)

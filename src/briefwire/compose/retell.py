@@ -127,12 +127,14 @@ def pick(
 def kept_to_sources(written: str, sources: Sequence[str]) -> str | None:
     """A cited item (a key point) as kept: the model's line when it only shortens one of its
     sources (or both together), else the first source shortened by deletion or whole, or None
-    when that is no valid item either. On earlier tables every false key point, and one true one
-    in three, reworded its sources (data/writer-eval v3-, v4-: 9 of 9; 39 of 113)."""
+    when that is no valid item either or leans on a sentence before it ("He said ..."). On
+    earlier tables every false key point, and one true one in three, reworded its sources
+    (data/writer-eval v3-, v4-: 9 of 9; 39 of 113)."""
     if any(faithful(written, s) for s in sources) or faithful(written, " ".join(sources)):
         return written
     own = smart_quotes(compress(sources[0]) or sources[0])  # as the model writes quotation marks
-    return own if is_valid(_SENTENCE, own) else None
+    # "He criticised the cost of war" after a point about someone else names the wrong man
+    return own if is_valid(_SENTENCE, own) and stands_alone(own) else None
 
 
 def instruction(task: str, sentences: Sequence[str], given: Sequence[int]) -> str:
