@@ -447,7 +447,8 @@ def _key_points_repeating_one() -> dict:
     return answer
 
 
-NEW_POINT = "About 40 ships had waited offshore while the port was closed."
+# A topped-up point names no sentence: it must shorten one (5), which it then cites.
+NEW_POINT = "Forecasters expect calmer weather for the week."
 
 
 def scripted_with_top_ups(overrides: dict[str, list[object]], top_ups: list[object]) -> FakeBackend:
@@ -482,8 +483,22 @@ def test_a_list_left_short_by_a_repair_is_topped_up_without_a_new_generation():
     )
     assert call["params"].max_tokens < 100
     assert any("wrote 1 new item" in n for n in composer.notes)
-    # An item written by a top-up named no sources: it is checked against the whole article.
-    assert composer.cites_in({"key_points": key_points}) == {"key_points[0]": [0], "key_points[1]": [1]}
+    # An item written by a top-up names no sources: it is kept as a shortening of one, and cites it.
+    assert composer.cites_in({"key_points": key_points}) == {
+        "key_points[0]": [0],
+        "key_points[1]": [1],
+        "key_points[2]": [4],
+    }
+
+
+def test_a_topped_up_key_point_that_shortens_no_sentence_is_not_kept():
+    invented = "The Port of Harwick has maintained a neutral stance on storm closures."
+    backend = scripted_with_top_ups(
+        {"key_points": [_key_points_repeating_one()]}, [{"key_points": [invented]}]
+    )
+    composer, (_, key_points, _, _) = run(backend, sections=("key_points",))
+    assert invented not in key_points
+    assert composer.retell_problems[invented] == "reworded"
 
 
 def test_a_top_up_that_fails_the_checks_falls_back_to_a_new_generation():

@@ -25,6 +25,7 @@ from briefwire import shape
 from briefwire.compose import retell
 from briefwire.compose import sections as template
 from briefwire.compose.compress import compress
+from briefwire.compose.faithful import faithful
 from briefwire.compose.quality import Problem, SourceText, near_duplicate, problems_in
 from briefwire.compose.repair import TopUp, blame_list_twins, drop_flagged, flatten, plan_top_up
 from briefwire.compose.sections import HeadlineOut, SectionSpec
@@ -224,6 +225,8 @@ class Composer:
         if isinstance(answer, str):
             log.info("%s top-up: %s", plan.spec.name, answer)
             return None
+        if plan.spec.cites:
+            self._cite_top_ups(answer)
         merged = plan.merge(answer)
         if merged is None:
             return None
@@ -231,6 +234,18 @@ class Composer:
         for problem in problems:
             log.info("%s top-up: %s", plan.spec.name, problem)
         return None if problems else merged
+
+    def _cite_top_ups(self, answer: BaseModel) -> None:
+        """A topped-up key point names no sentence: it is kept only as a shortening of one of the
+        numbered sentences, which it then cites (an uncited one invented "a neutral stance")."""
+        sentences = article_sentences(self.article.text)
+        for items in answer.model_dump().values():
+            for item in items if isinstance(items, list) else [items]:
+                ids = [i for i in self.candidates if faithful(item, sentences[i])][:1]
+                if ids:
+                    self.cites.setdefault(item, ids)
+                else:
+                    self.retell_problems[item] = "reworded"
 
     @functools.cached_property
     def cited_prefix(self) -> str:
