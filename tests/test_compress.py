@@ -167,6 +167,11 @@ def test_a_shortening_is_faithful(line, sentence):
             "Icann approves seven top level domains with varying success.",
             "In 2000 Icann approved seven other new domains that have had varying degrees of success.",
         ),
+        # telegraphic: the articles its sentence had are gone
+        (
+            "Strong final week helped industry end high.",
+            "A strong final week helped the industry end the year on a high.",
+        ),
         # no main verb left
         (
             "Today's loss tough at international level.",
