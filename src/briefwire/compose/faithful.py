@@ -23,7 +23,7 @@ from briefwire.ground.lexicon import (
     NEGATIONS,
     SYNONYMS,
 )
-from briefwire.text import load_nlp, plain_quotes
+from briefwire.text import parse, plain_quotes
 
 # A retelling may add this many content words the sentence lacks ("received" for "got").
 MAX_NEW_WORDS = 1
@@ -42,7 +42,7 @@ def _keys(text: str) -> list[tuple[str, bool]]:
     each with whether it is a number."""
     return [
         (SYNONYMS.get(t.lemma_.lower(), t.lemma_.lower()), t.like_num or any(c.isdigit() for c in t.text))
-        for t in load_nlp()(plain_quotes(text))
+        for t in parse(plain_quotes(text))
         if t.like_num
         or not (t.is_stop or t.is_punct or t.is_space or t.pos_ in {"DET", "ADP", "CCONJ", "PART"})
     ]
@@ -59,7 +59,7 @@ def _in_order(positions: Sequence[int]) -> bool:
 def _main_verb(text: str) -> tuple[str, bool]:
     """The main verb's lemma, and whether it tells of the past: "approved", "has vowed", "was
     sold" do; "approves", "will approve" do not."""
-    root = load_nlp()(plain_quotes(text))[:].root
+    root = parse(plain_quotes(text))[:].root
     helpers = [c for c in root.children if c.dep_ in {"aux", "auxpass"}]
     past = root.tag_ == "VBD" or any(
         c.tag_ == "VBD" or (root.tag_ == "VBN" and c.lemma_ == "have") for c in helpers
@@ -72,7 +72,7 @@ def _bare_nouns(text: str) -> set[str]:
     modifier noun: telegraphic style drops the article its sentence had ("moved down chart")."""
     return {
         t.lemma_.lower()
-        for t in load_nlp()(plain_quotes(text))
+        for t in parse(plain_quotes(text))
         if t.tag_ == "NN"
         and t.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"}
         and not any(c.dep_ in {"det", "poss", "nummod", "compound", "amod", "cc"} for c in t.children)
@@ -106,7 +106,7 @@ def faithful(line: str, sentence: str) -> bool:
     if told_verb == source_verb and told_past != source_past:
         return False  # "Icann approves" for "In 2000 Icann approved"
     # "Strong final week helped industry end high.": a noun of the sentence lost its article
-    source_nouns = {t.lemma_.lower() for t in load_nlp()(plain_quotes(sentence))}
+    source_nouns = {t.lemma_.lower() for t in parse(plain_quotes(sentence))}
     if (_bare_nouns(line) - _bare_nouns(sentence)) & source_nouns:
         return False
     src_words, line_words = set(words(sentence)), set(words(line))
