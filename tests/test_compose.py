@@ -358,6 +358,17 @@ def test_a_speakers_first_person_outside_quotation_marks_is_a_problem(sentence, 
     assert ("voice" in [p.kind for p in found]) is speaks
 
 
+def test_a_retelling_that_restates_a_key_point_is_a_repeat():
+    point = "The German festival opens with Man To Man, a historical epic starring Kristin Scott Thomas."
+    fields = {"narrative.paragraphs[0]": ["Man to Man opens the German festival on 10 February."]}
+    found = problems_in(fields, earlier=[point], rewrite_fields=list(fields))
+    assert [p.kind for p in found] == ["duplicate"]
+    # A key point may share as much with another: only a retelling must say something new.
+    assert not problems_in({"key_points[1]": fields["narrative.paragraphs[0]"]}, earlier=[point])
+    other = {"narrative.paragraphs[0]": ["Kristin Scott Thomas also stars in a London play this spring."]}
+    assert not problems_in(other, earlier=[point], rewrite_fields=list(other))
+
+
 def test_near_duplicates():
     assert near_duplicate(
         "The port reopened on Monday after the storm.", "On Monday the port reopened after the storm."
@@ -756,6 +767,46 @@ def test_a_sentence_that_leans_on_another_is_given_last():
     assert retell.pick(sentences, [0, 1, 2], centrality, taken=set(), count=2).ids == (1, 2)
     assert not retell.stands_alone(sentences[0]) and retell.stands_alone(sentences[1])
     assert not retell.stands_alone("Nasdaq recently poured cold water on those suggestions.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "alone"),
+    [
+        ("In fact, he said, if consumers asked for content, the industry should not block it.", False),
+        ("One of them came from Robben when he jinked past two Arsenal defenders.", False),
+        ("The FER blames this on a 2004 law, in a statement signed by several members.", False),
+        ("Shares in the firm, which he founded in 1990, rose 5% on Monday.", False),
+        ("The minister said he would resign next week.", True),
+        ("The bank said it would keep interest rates on hold until March.", True),
+        ("Members of the committee, who met on Monday, voted against it.", True),
+    ],
+)
+def test_a_sentence_whose_subject_refers_back_does_not_stand_alone(sentence, alone):
+    assert retell.stands_alone(sentence) is alone
+
+
+def test_a_sentence_that_leans_is_given_only_after_the_sentence_it_leans_on():
+    sentences = [
+        "The council approved the new harbour wall on Monday after a long debate in the chamber.",
+        "It will cost more than the council can afford this year, the treasurer warned.",
+        "Engineers inspected every quay and found cracks along the whole of the northern pier.",
+        "They said the southern pier was safe for now but would need work within five years.",
+    ]
+    centrality = {0: 0.2, 1: 1.0, 2: 0.5, 3: 0.9}
+    # Sentence 4's "They" leans on sentence 3, which is given; sentence 2's "It" on one that is not.
+    assert retell.pick(sentences, [1, 2, 3], centrality, taken=set(), count=3).ids == (2, 3)
+    assert retell.pick(sentences, [0, 1, 2, 3], centrality, taken=set(), count=4).ids == (0, 1, 2, 3)
+
+
+def test_a_line_that_leans_is_flagged_unless_the_line_before_rests_on_its_antecedent():
+    after_cardinal = [
+        ("Dr Williams criticised the government over its case for war.", [4]),
+        ("He criticised the cost of the war on Thought for the Day.", [8]),
+    ]
+    assert retell.unanchored(after_cardinal) == ["He criticised the cost of the war on Thought for the Day."]
+    anchored = [after_cardinal[0], ("He said the case had been overstated.", [5])]
+    assert retell.unanchored(anchored) == []
+    assert retell.unanchored([("He said the case had been overstated.", [5])]) != []
 
 
 def test_a_flagged_line_is_found_where_the_splitter_joins_it_to_the_next():

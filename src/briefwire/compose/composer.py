@@ -26,7 +26,7 @@ from briefwire.compose import retell
 from briefwire.compose import sections as template
 from briefwire.compose.compress import compress
 from briefwire.compose.faithful import faithful
-from briefwire.compose.quality import Problem, SourceText, near_duplicate, problems_in
+from briefwire.compose.quality import Problem, SourceText, problems_in, repeats
 from briefwire.compose.repair import TopUp, blame_list_twins, drop_flagged, flatten, plan_top_up
 from briefwire.compose.sections import HeadlineOut, SectionSpec
 from briefwire.errors import GenerationError
@@ -312,7 +312,7 @@ class Composer:
             taken = self._rested_on() | {
                 i
                 for i in self.retell_pool
-                if any(near_duplicate(compress(sentences[i]) or sentences[i], s) for s in self.accepted)
+                if any(repeats(compress(sentences[i]) or sentences[i], s) for s in self.accepted)
             }
             self._given[spec.name] = retell.pick(
                 sentences, self.retell_pool, self.centrality, taken, spec.given
@@ -410,6 +410,9 @@ class Composer:
             rewrite_fields=rewrite,
             analytic_fields=analytic,
         )
+        in_order = [(s, path) for path, sentences in fields.items() for s in sentences]
+        leaning = set(retell.unanchored([(s, self.cites_of(s)) for s, _ in in_order]))
+        found += [Problem(path, "leans", s) for s, path in in_order if s in leaning]
         known = {(p.path, p.kind, p.sentence) for p in found}
         for path, sentences in fields.items():
             for s in sentences:

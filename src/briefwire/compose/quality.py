@@ -43,6 +43,11 @@ _DANGLING = frozenset(
 
 # Two sentences sharing this share of content words say the same thing.
 NEAR_DUPLICATE_JACCARD = 0.7
+# A retelling restates an earlier sentence when this share of its content words, and at least
+# RESTATED_WORDS of them, are in it ("Man to Man opens the German festival on 10 February." after
+# the key point "The German festival opens Man To Man, a historical epic ...").
+RESTATED_SHARE = 2 / 3
+RESTATED_WORDS = 4
 # A narrative sentence copies a source sentence when it repeats most of it word for word (this
 # share of its words in one run). Close paraphrase and the article's own wording are welcome.
 COPY_SHARE = 0.8
@@ -113,6 +118,18 @@ def near_duplicate(a: str, b: str) -> bool:
     return jaccard >= NEAR_DUPLICATE_JACCARD or (
         min(len(wa), len(wb)) >= 5 and overlap / min(len(wa), len(wb)) >= 0.9 and jaccard >= 0.5
     )
+
+
+def restates(line: str, earlier: str) -> bool:
+    """Whether ``line`` says little that ``earlier`` does not: most of its content words."""
+    own = content_words(line)
+    shared = len(own & content_words(earlier))
+    return shared >= RESTATED_WORDS and shared >= RESTATED_SHARE * len(own)
+
+
+def repeats(line: str, earlier: str) -> bool:
+    """Whether ``line``, a retelling, would repeat ``earlier``."""
+    return near_duplicate(line, earlier) or restates(line, earlier)
 
 
 def longest_shared_run(a: Sequence[str], b: Sequence[str]) -> int:
@@ -220,7 +237,8 @@ class SourceText:
 @dataclass(frozen=True)
 class Problem:
     path: str  # "narrative.paragraphs[1]"
-    kind: str  # cut_off | voice | duplicate | copy | typo | generic | unrelated | reworded (retell.py)
+    # cut_off | voice | duplicate | copy | typo | generic | unrelated | reworded | leans (retell.py)
+    kind: str
     sentence: str  # the offending sentence ("" for whole-section problems)
 
     def __str__(self) -> str:
@@ -233,6 +251,7 @@ class Problem:
             "generic": "would fit any story (names nothing of this one)",
             "unrelated": "does not retell the sentence it was given",
             "reworded": "rewords the sentence it was given instead of shortening it",
+            "leans": "refers back to something the briefing has not named just before it",
         }[self.kind]
         return f"{self.path}: {what}" + (f": {self.sentence[:60]!r}" if self.sentence else "")
 
@@ -262,7 +281,7 @@ def problems_in(
                 found.append(Problem(path, "cut_off", sent))
             if speaks_unquoted(sent):
                 found.append(Problem(path, "voice", sent))
-            if any(near_duplicate(sent, s) for s in seen):
+            if any((repeats if path in rewrite else near_duplicate)(sent, s) for s in seen):
                 found.append(Problem(path, "duplicate", sent))
             if source is not None and path in rewrite and source.copied_sentence(sent):
                 found.append(Problem(path, "copy", sent))

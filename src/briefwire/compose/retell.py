@@ -25,7 +25,8 @@ from briefwire.compose.quality import content_words, words
 from briefwire.compose.repair import is_valid
 from briefwire.compose.sections import KeyPoint, one_sentence_pattern
 from briefwire.ground.relations import looks_ahead
-from briefwire.text import smart_quotes, split_sentences
+from briefwire.text import parse as parse_text
+from briefwire.text import plain_quotes, smart_quotes, split_sentences
 
 # A given sentence is shortened to this share of its words (the limit the model is shown) and
 # may take at most CHAR_SHARE of its characters.
@@ -56,6 +57,12 @@ LEANING_OPENERS = frozenset(
 
 # Anywhere in a sentence these point back to one before it ("poured cold water on those suggestions").
 LEANING_WORDS = frozenset({"these", "those"})
+# A main verb's subject holding one of these ("In fact, he said, ...", "One of them came from...")
+# names someone or something of an earlier sentence.
+BACK_REFERENCES = frozenset(
+    {"he", "she", "it", "they", "him", "them", "his", "her", "its", "their", "this", "these", "those"}
+)
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 
 _SENTENCE = TypeAdapter(KeyPoint)
 
@@ -87,12 +94,44 @@ class Given:
         return [i for i in self.ids if i not in self.shortened]
 
 
+def _subject_leans(sentence: str) -> bool:
+    """Whether the main verb's subject, or that of a "he said" set in it, refers back."""
+    for root in (t for t in parse_text(plain_quotes(sentence)) if t.dep_ == "ROOT"):
+        verbs = [root, *(c for c in root.children if c.dep_ == "parataxis")]
+        subjects = (c for v in verbs for c in v.children if c.dep_ in _SUBJECTS)
+        if any(w.lower_ in BACK_REFERENCES for subject in subjects for w in subject.subtree):
+            return True
+        # "The FER blames this on a 2004 law"
+        if any(c.dep_ == "dobj" and c.pos_ == "PRON" and c.lower_ in BACK_REFERENCES for c in root.children):
+            return True
+    return False
+
+
 def stands_alone(sentence: str) -> bool:
     """Whether ``sentence`` names what it is about: one that opens with a pronoun ("He has
-    toured...", "This was also true...") or says "those suggestions" leans on a sentence the
-    retelling may not have."""
+    toured...", "This was also true..."), whose subject is one ("In fact, he said, ...",
+    "One of them came from...") or that says "those suggestions" leans on a sentence the
+    briefing may not have."""
     opening = sentence.lstrip("\"'“‘ ").split(" ", 1)[0].lower()
-    return opening not in LEANING_OPENERS and not LEANING_WORDS & set(words(sentence))
+    return (
+        opening not in LEANING_OPENERS
+        and not LEANING_WORDS & set(words(sentence))
+        and not _subject_leans(sentence)
+    )
+
+
+def unanchored(lines: Sequence[tuple[str, Sequence[int]]]) -> list[str]:
+    """The lines, in briefing order each with the article sentence ids it rests on, that lean on
+    an earlier sentence (``stands_alone``) which the line before them does not rest on: "He
+    criticised the cost of war" after a point about someone else names the wrong man (v7)."""
+    found = []
+    before: Sequence[int] = ()
+    for line, ids in lines:
+        anchored = set(before) & ({i - 1 for i in ids} | set(ids))
+        if ids and not anchored and not stands_alone(line):
+            found.append(line)
+        before = ids
+    return found
 
 
 def pick(
@@ -119,8 +158,14 @@ def pick(
         ranked.sort(key=lambda i: not looks_ahead(sentences[i]))
         ranked.sort(key=lambda i: i not in shortened and len(sentences[i].split()) < TAKEAWAY_MIN_WORDS)
     ranked.sort(key=lambda i: i not in shortened)
-    ranked.sort(key=lambda i: not stands_alone(shortened.get(i, sentences[i])))
-    ids = tuple(sorted(ranked[:count]))
+    alone = {i for i in ranked if stands_alone(shortened.get(i, sentences[i]))}
+    ranked.sort(key=lambda i: i not in alone)
+    # One that leans on the sentence before it only after that sentence (``unanchored``).
+    chosen: list[int] = []
+    for i in ranked:
+        if len(chosen) < count and (i in alone or i - 1 in chosen):
+            chosen.append(i)
+    ids = tuple(sorted(chosen or ranked[:count]))
     return Given(ids, {i: shortened[i] for i in ids if i in shortened})
 
 
