@@ -79,27 +79,30 @@ def _concurrent(backend: Backend, requests: list[tuple[str, int]]) -> tuple[int,
     return sum(c.prompt_tokens for c in done), sum(c.generated_tokens for c in done), seconds
 
 
-def measure_ceiling(slot_counts: list[int], files: list[Path]) -> list[dict]:
-    """Raw decode and prefill throughput with K concurrent requests on K slots, K in ``slot_counts``."""
+def ceiling_on(backend: Backend, k: int, files: list[Path], run: str = "") -> dict:
+    """Raw decode and prefill throughput of ``backend`` with ``k`` concurrent requests."""
     topics = ("rivers", "railways", "volcanoes", "bread", "chess", "owls", "copper", "tides")
     # Distinct article texts (no shared prefix, so nothing is served from the KV cache).
     texts = [" ".join(f.read_text(encoding="utf-8", errors="replace").split()[:450]) for f in files]
+    decode = [(f"Write a long essay about {topics[i % len(topics)]}, part {i}{run}.", 160) for i in range(k)]
+    _, generated, decode_s = _concurrent(backend, decode)
+    prefill = [(f"Summarise this, version {k}-{i}{run}:\n{texts[i % len(texts)]}", 1) for i in range(k)]
+    prompt, _, prefill_s = _concurrent(backend, prefill)
+    return {
+        "slots": k,
+        "decode_tokens_per_second": round(generated / decode_s, 1),
+        "prefill_tokens_per_second": round(prompt / prefill_s, 1),
+    }
+
+
+def measure_ceiling(slot_counts: list[int], files: list[Path]) -> list[dict]:
+    """Raw decode and prefill throughput with K concurrent requests on K slots, K in ``slot_counts``."""
     rows = []
     for k in sorted(set(slot_counts)):
         backend = make_backend(BackendConfig.from_env(parallel=k))
         backend.chat([{"role": "user", "content": "Say ok."}], params=GenerationParams(max_tokens=4))
-        decode = [(f"Write a long essay about {topics[i % len(topics)]}, part {i}.", 160) for i in range(k)]
-        _, generated, decode_s = _concurrent(backend, decode)
-        prefill = [(f"Summarise this, version {k}-{i}:\n{texts[i % len(texts)]}", 1) for i in range(k)]
-        prompt, _, prefill_s = _concurrent(backend, prefill)
+        rows.append(ceiling_on(backend, k, files))
         backend.close()
-        rows.append(
-            {
-                "slots": k,
-                "decode_tokens_per_second": round(generated / decode_s, 1),
-                "prefill_tokens_per_second": round(prompt / prefill_s, 1),
-            }
-        )
         decode, prefill = rows[-1]["decode_tokens_per_second"], rows[-1]["prefill_tokens_per_second"]
         print(
             f"ceiling, {k} concurrent request(s) on {k} slot(s): "

@@ -203,6 +203,21 @@ def test_a_key_point_that_rewords_its_source_stands_down_for_the_sources_own_wor
     assert len(backend.calls) == 1  # no retry needed
 
 
+def test_a_point_that_stands_down_cites_only_the_sentence_whose_words_it_keeps():
+    swapped = "Engineers said the quays were safe after Jane Okafor inspected them."
+    answer = {
+        "key_points": [
+            {"sentences": [1], "point": KEY_POINTS[0]},
+            {"sentences": [2, 4], "point": swapped},
+            {"sentences": [3], "point": KEY_POINTS[2]},
+        ]
+    }
+    composer, (_, key_points, _, _) = run(scripted({"key_points": [answer]}), sections=("key_points",))
+    assert key_points[1] == smart_quotes(article_sentences(ARTICLE.text)[1])
+    # A later line that leans on sentence 4 must not count this point as naming what it says.
+    assert composer.cites_in({"key_points": key_points})["key_points[1]"] == [1]
+
+
 def test_a_key_point_does_not_stand_down_for_a_source_that_leans_on_the_sentence_before():
     swapped = "The cardinal criticised the cost of the war in Iraq on the radio."
     sources = ["He criticised the fact that billions have been spent on war, on Thought for the Day."]
@@ -382,6 +397,21 @@ def test_copy_detection_uses_long_shared_runs():
         "The Port of Harwick reopened on Monday following a three-day closure caused by Storm Elin."
     )
     assert not source.copied_sentence("Ships are moving again at Harwick after the storm.")
+
+
+def test_a_sentence_with_a_word_or_two_left_out_is_still_a_copy():
+    source = SourceText.of(
+        "The WMA format also includes so-called Digital Rights Management which is used to block piracy."
+    )
+    assert source.copied_sentence(
+        "The WMA format includes so-called Digital Rights Management which is used to block piracy."
+    )
+    assert not source.copied_sentence("The WMA format includes Digital Rights Management.")
+
+
+def test_a_line_that_begins_inside_a_quotation_is_cut_off():
+    assert is_cut_off("They're on an incredible winning streak,” he told the Reuters agency.")
+    assert not is_cut_off("“They're on an incredible winning streak,” he told the Reuters agency.")
 
 
 def test_problems_in_reports_paths():
@@ -827,3 +857,19 @@ def test_the_takeaway_does_not_shorten_a_sentence_into_a_repeat_of_a_key_point()
     takeaway = composer.run_spec(next(s for s in SPECS if s.name == "narrative.takeaway"))
     assert takeaway.key_takeaway != point
     assert 2 not in composer.cites_of(takeaway.key_takeaway)
+
+
+def test_a_retelling_left_leaning_on_a_dropped_line_is_dropped_too():
+    composer = Composer(scripted(), ARTICLE, seed=7)
+    spec = next(s for s in SPECS if s.name == "narrative")
+    reworded = "Harbour master Jane Okafor declared the quays safe before any inspection."
+    leaning = "They had been waiting offshore for three days."
+    composer.cites.update({reworded: [1], leaning: [2]})
+    composer.retell_problems[reworded] = "reworded"
+    composer._given[spec.name] = retell.Given((1, 2))
+    output = spec.output.model_validate({"paragraphs": [f"{reworded} {leaning}"]})
+    # "They" leans on the line before it, which is dropped as reworded: it leans on nothing then.
+    problems = composer._problems(spec, output)
+    assert [p.kind for p in problems] == ["reworded"]
+    repaired = composer._repair(spec, output, problems)
+    assert leaning not in " ".join(repaired.paragraphs) and reworded not in " ".join(repaired.paragraphs)

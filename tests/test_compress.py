@@ -56,9 +56,8 @@ from briefwire.compose.faithful import faithful
             "kicked off.",
         ),
         (
-            "The company's shares, however, fell by 5% in early trading on the London stock market "
-            "on Monday.",
-            "The company's shares fell by 5% in early trading on the London stock market on Monday.",
+            "The company's shares, which had risen all week, however, fell by 5% in early trading on Monday.",
+            "The company's shares fell by 5% in early trading on Monday.",
         ),
     ],
 )

@@ -382,7 +382,7 @@ class Composer:
                 self.retell_problems[written] = "reworded"
             elif kept != written:
                 self.notes.append(f"a point that reworded sentence {ids[0] + 1} is now its own words")
-                written = kept
+                written, ids = kept, ids[:1]  # it is that sentence's words only
         if ids:  # a repeated sentence keeps the sources it was first given
             for sentence in split_sentences(written) or [written]:
                 self.cites.setdefault(sentence, ids)
@@ -441,7 +441,13 @@ class Composer:
                 f"attempts; removed {len({p.sentence for p in problems if p.sentence})}, "
                 "the section left shorter or empty"
             )
-            return drop_flagged(spec, output, problems, strict=False, may_empty=True) or output
+            # Dropping a line can leave the next one leaning on nothing: drop until none fails.
+            while problems:
+                kept = drop_flagged(spec, output, problems, strict=False, may_empty=True)
+                if kept is None or kept == output:
+                    break
+                output, problems = kept, self._problems(spec, kept)
+            return output
         self.notes.append(
             f"{spec.name}: content checks still failing after {MAX_ATTEMPTS} attempts: "
             + "; ".join(str(p) for p in problems[:3])

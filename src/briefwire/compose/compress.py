@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from briefwire.compose.quality import COPY_SHARE, longest_shared_run, words
+from briefwire.compose.quality import copies, words
 from briefwire.text import parse, plain_quotes
 
 # Opening words that link to the sentence before; alone in a retelling they link to nothing.
@@ -208,7 +208,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘']?[A-Z])")
 
 def _copies(short: str, sentence: str) -> bool:
     return any(
-        longest_shared_run(words(short), words(piece)) >= COPY_SHARE * len(words(piece))
+        copies(words(short), words(piece))
         for piece in {sentence, *_SENTENCE_END.split(sentence)}
         if words(piece)
     )

@@ -49,8 +49,11 @@ NEAR_DUPLICATE_JACCARD = 0.7
 RESTATED_SHARE = 2 / 3
 RESTATED_WORDS = 4
 # A narrative sentence copies a source sentence when it repeats most of it word for word (this
-# share of its words in one run). Close paraphrase and the article's own wording are welcome.
+# share of its words in one run), or keeps nearly all of its words in order (KEPT_SHARE: "The
+# WMA format includes ..." for "The WMA format also includes ..."). Close paraphrase and the
+# article's own wording are welcome.
 COPY_SHARE = 0.8
+KEPT_SHARE = 0.9
 # How close (difflib ratio) an unknown word must be to an article word to count as its misspelling.
 TYPO_SIMILARITY = 0.8
 # Words of analysis that fit any story: an item whose only links to the article are these (and
@@ -97,14 +100,16 @@ def speaks_unquoted(sentence: str) -> bool:
 
 
 def is_cut_off(sentence: str) -> bool:
-    """No terminal punctuation, or an opening quote/bracket never closed."""
+    """No terminal punctuation, an opening quote/bracket never closed, or a closing quote never
+    opened."""
     s = sentence.strip()
     if not _TERMINAL.search(s):
         return True
     tokens = words(s)
     if (tokens and tokens[-1] in _DANGLING) or _STRAY_LETTER.search(s):
         return True
-    return s.count("“") > s.count("”") or s.count("(") > s.count(")")
+    # A closing quotation mark never opened: the line begins inside a quotation.
+    return s.count("“") != s.count("”") or s.count("(") > s.count(")")
 
 
 def near_duplicate(a: str, b: str) -> bool:
@@ -130,6 +135,24 @@ def restates(line: str, earlier: str) -> bool:
 def repeats(line: str, earlier: str) -> bool:
     """Whether ``line``, a retelling, would repeat ``earlier``."""
     return near_duplicate(line, earlier) or restates(line, earlier)
+
+
+def copies(line: Sequence[str], source: Sequence[str]) -> bool:
+    """Whether the words ``line`` repeat the words ``source`` nearly whole."""
+    return longest_shared_run(line, source) >= COPY_SHARE * len(source) or (
+        longest_kept(line, source) >= KEPT_SHARE * len(source)
+    )
+
+
+def longest_kept(a: Sequence[str], b: Sequence[str]) -> int:
+    """Length of the longest common subsequence of words (dynamic programming, small inputs)."""
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0] * (len(b) + 1)
+        for j, y in enumerate(b, start=1):
+            cur[j] = prev[j - 1] + 1 if x == y else max(prev[j], cur[j - 1])
+        prev = cur
+    return prev[-1]
 
 
 def longest_shared_run(a: Sequence[str], b: Sequence[str]) -> int:
@@ -229,7 +252,7 @@ class SourceText:
         for src in self.sentences:
             if len(src) < 6:
                 continue
-            if longest_shared_run(toks, src) >= COPY_SHARE * len(src):
+            if copies(toks, src):
                 return True
         return False
 
