@@ -296,6 +296,14 @@ def test_first_line_that_ends_a_sentence_is_not_a_title(tmp_path: Path) -> None:
     assert article.text.startswith("Workers walked out on Monday.")
 
 
+def test_a_question_set_apart_by_a_blank_line_is_a_title(tmp_path: Path) -> None:
+    text = "Will the Budget bring out smiling voters?\n\nAs Oliver Letwin said, any chancellor would."
+    assert load_article(write(tmp_path / "a.txt", text)).title == "Will the Budget bring out smiling voters?"
+    # A question that runs into the text, or is a sentence of a paragraph, is no title.
+    for body in ("What next?\nThe council met on Monday.", "Why? Because it rained.\n\nThe port shut."):
+        assert load_article(write(tmp_path / "b.txt", body)).title is None
+
+
 def test_markdown_heading_is_title_and_markup_is_removed(tmp_path: Path) -> None:
     source = write(
         tmp_path / "note.md",

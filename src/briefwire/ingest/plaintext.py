@@ -15,6 +15,7 @@ _ATX_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_UNDERLINE = re.compile(r"^(=+|-+)[ \t]*$")
 _LIST_ITEM = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])[ \t]")
 _SENTENCE_END = re.compile(r"[.!?;:,…]['\"’”)\]]*$")
+_QUESTION = re.compile(r"[?!]['\"’”]?$")
 _MAX_HEADLINE_WORDS = 20
 _MAX_HEADLINE_CHARS = 160
 
@@ -74,6 +75,11 @@ def _split_first_line(text: str) -> tuple[str | None, str]:
         return line, "\n".join(rest[1:])
     # A lone short line is the whole text, not a headline over it.
     if looks_like_headline(line) and any(r.strip() for r in rest):
+        return line, "\n".join(rest)
+    # A question or exclamation set apart by a blank line ("Will the Budget bring out smiling
+    # voters?") is a headline too; without a title the model wrote one that contradicted the text.
+    set_apart = bool(rest) and not rest[0].strip() and any(r.strip() for r in rest)
+    if set_apart and _QUESTION.search(line) and looks_like_headline(line[:-1]):
         return line, "\n".join(rest)
     return None, text
 
