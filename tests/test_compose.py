@@ -806,6 +806,13 @@ def test_a_sentence_that_leans_on_another_is_given_last():
         ("One of them came from Robben when he jinked past two Arsenal defenders.", False),
         ("The FER blames this on a 2004 law, in a statement signed by several members.", False),
         ("Shares in the firm, which he founded in 1990, rose 5% on Monday.", False),
+        ("The latter recently bought Stata Labs to get its hands on search software.", False),
+        ("Mr Glazer hopes this will lead to a formal bid being accepted.", False),
+        ("Industry watchers took this to mean that the console will push for HDTV graphics.", False),
+        ("The 73-year-old former Chelsea chairman sealed the deal at 0227 GMT on Friday.", True),
+        ("The minister said this year's budget would be the last before the election.", True),
+        ("To this end Microsoft was building chat support into the console.", False),
+        ("The festival will screen 350 films this week in Berlin.", True),
         ("The minister said he would resign next week.", True),
         ("The bank said it would keep interest rates on hold until March.", True),
         ("Members of the committee, who met on Monday, voted against it.", True),
@@ -873,3 +880,15 @@ def test_a_retelling_left_leaning_on_a_dropped_line_is_dropped_too():
     assert [p.kind for p in problems] == ["reworded"]
     repaired = composer._repair(spec, output, problems)
     assert leaning not in " ".join(repaired.paragraphs) and reworded not in " ".join(repaired.paragraphs)
+
+
+def test_a_question_is_not_given_to_be_retold():
+    sentences = [
+        "Has a quarter of UK adults either had their ID stolen or know someone who has?",
+        "The council approved the new harbour wall on Monday after a long debate in the chamber.",
+        "Engineers inspected every quay and found cracks along the whole of the northern pier.",
+    ]
+    centrality = {0: 1.0, 1: 0.5, 2: 0.4}
+    assert retell.pick(sentences, [0, 1, 2], centrality, taken=set(), count=2).ids == (1, 2)
+    # ... unless nothing else is left to give
+    assert retell.pick(sentences, [0], centrality, taken=set(), count=1).ids == (0,)

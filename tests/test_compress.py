@@ -171,6 +171,11 @@ def test_a_shortening_is_faithful(line, sentence):
             "Strong final week helped industry end high.",
             "A strong final week helped the industry end the year on a high.",
         ),
+        # a name brought in for the speaker's "we"
+        (
+            "Bates took over Leeds United in March 2004.",
+            '"When we took over Leeds United in March 2004, we worked tirelessly," said Krasner.',
+        ),
         # no main verb left
         (
             "Today's loss tough at international level.",
@@ -190,3 +195,17 @@ def test_deleting_the_second_of_two_joined_sentences_is_a_copy_of_the_first():
         "individual titles at Saturday's Northern Ireland Cross Country Championship in Coleraine."
     )
     assert compress(joined) is None
+
+
+def test_a_deletion_never_takes_the_or_of_an_either():
+    sentence = (
+        "A quarter of UK adults has either had their ID stolen, via hi-tech or other means, or knows "
+        "someone who has, a recent report by Which?"
+    )
+    assert compress(sentence) is None
+    assert (
+        compress(
+            "The firm, which was founded in 1990, has either sold its stake or plans to sell it, says FT."
+        )
+        == "The firm has either sold its stake or plans to sell it, says FT."
+    )

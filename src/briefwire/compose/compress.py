@@ -70,7 +70,14 @@ def _spans_of_asides(doc) -> set[int]:
         # one phrase, and a condition or a source must stay, as must a quotation's every word.
         # An aside that ends at "and", or just before it, is a misparse that would join what it
         # separated ("... a great rival of Holmes' the pair fell out").
-        joins = span[-1].pos_ == "CCONJ" or (hi + 1 < end and doc[hi + 1].pos_ == "CCONJ")
+        # One that opens with "or"/"and" is a conjunct, not an aside ("has either had their ID
+        # stolen, ..., or knows someone who has").
+        words_in = [t for t in span if not t.is_punct]
+        joins = (
+            span[-1].pos_ == "CCONJ"
+            or (hi + 1 < end and doc[hi + 1].pos_ == "CCONJ")
+            or (bool(words_in) and words_in[0].pos_ == "CCONJ")
+        )
         return not joins and not any(t.lower_ in KEPT_WORDS or t.i in quoted for t in span)
 
     i = 0  # opening links: "And", "However,", "But then"; not "So far"
@@ -231,10 +238,25 @@ def compress(sentence: str) -> str | None:
         or short.rstrip("\"'”’")[-1:] != sentence.rstrip("\"'”’ ")[-1:]
         or _cut_tail(doc, drop)
         or _orphaned(doc, drop)
+        or _lost_pair(words(sentence), words(short))
         or not is_clause(short)
     ):
         return None
     return short
+
+
+# The second half of a paired conjunction: "has either had their ID stolen, ..., or knows
+# someone who has" loses its meaning with its "or".
+_PAIRS = {"either": "or", "neither": "nor", "whether": "or"}
+
+
+def _lost_pair(before: list[str], after: list[str]) -> bool:
+    """Whether a deletion took an "or" (or "nor") that follows a kept "either" ("neither")."""
+    return any(
+        first in after
+        and after[after.index(first) :].count(second) < before[before.index(first) :].count(second)
+        for first, second in _PAIRS.items()
+    )
 
 
 def _cut_tail(doc, drop: set[int]) -> bool:

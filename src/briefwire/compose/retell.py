@@ -14,6 +14,7 @@ was made to end there, mid-phrase, and counts as cut off.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
@@ -63,6 +64,14 @@ BACK_REFERENCES = frozenset(
     {"he", "she", "it", "they", "him", "them", "his", "her", "its", "their", "this", "these", "those"}
 )
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+_ARGUMENTS = _SUBJECTS | {"dobj", "pobj"}
+ORDINAL_REFERENCES = frozenset({"latter", "former"})
+DEMONSTRATIVES = frozenset({"this", "these", "those"})
+TIME_NOUNS = frozenset(
+    "year week month season weekend morning afternoon evening night spring summer autumn winter "
+    "decade century time quarter term half".split()
+)
+_UNQUOTED = re.compile(r"[“\"][^”\"]*[”\"]")  # a quotation: its "this" is the speaker's
 
 _SENTENCE = TypeAdapter(KeyPoint)
 
@@ -99,12 +108,21 @@ def _subject_leans(sentence: str) -> bool:
     for root in (t for t in parse_text(plain_quotes(sentence)) if t.dep_ == "ROOT"):
         verbs = [root, *(c for c in root.children if c.dep_ == "parataxis")]
         subjects = (c for v in verbs for c in v.children if c.dep_ in _SUBJECTS)
-        if any(w.lower_ in BACK_REFERENCES for subject in subjects for w in subject.subtree):
-            return True
-        # "The FER blames this on a 2004 law"
-        if any(c.dep_ == "dobj" and c.pos_ == "PRON" and c.lower_ in BACK_REFERENCES for c in root.children):
-            return True
-    return False
+        for subject in subjects:
+            # "The latter recently bought Stata Labs"
+            if subject.lower_ in ORDINAL_REFERENCES or any(
+                w.lower_ in BACK_REFERENCES for w in subject.subtree
+            ):
+                return True
+    # A demonstrative standing for a noun, anywhere: "The FER blames this on a 2004 law",
+    # "Mr Glazer hopes this will lead to a bid", "Industry watchers took this to mean ...".
+    # So does "this" before a noun other than a time ("To this end", "at this point", "this
+    # move"; not "this year's budget").
+    return any(
+        (t.pos_ == "PRON" and t.lower_ in DEMONSTRATIVES and t.dep_ in _ARGUMENTS)
+        or (t.dep_ == "det" and t.lower_ == "this" and t.head.lemma_.lower() not in TIME_NOUNS)
+        for t in parse_text(plain_quotes(_UNQUOTED.sub(" ", sentence)))
+    )
 
 
 def stands_alone(sentence: str) -> bool:
@@ -144,7 +162,13 @@ def pick(
     """The ``count`` most central candidates no earlier item rests on, those that shorten by
     deletion first; for a single one (the takeaway), one that says what happens next if there is
     one, with room to shorten if the model must shorten it."""
-    usable = [i for i in candidates if len(sentences[i].split()) >= MIN_GIVEN_WORDS] or list(candidates)
+    # A question retold is no statement ("... via hi-tech or other means?").
+    statements = [i for i in candidates if not sentences[i].rstrip("\"'”’ ").endswith("?")]
+    usable = (
+        [i for i in statements if len(sentences[i].split()) >= MIN_GIVEN_WORDS]
+        or statements
+        or list(candidates)
+    )
     fresh = [i for i in usable if i not in taken]
     pool = fresh if len(fresh) >= min(count, MIN_FRESH) else usable
     shortened = {
