@@ -892,3 +892,17 @@ def test_a_question_is_not_given_to_be_retold():
     assert retell.pick(sentences, [0, 1, 2], centrality, taken=set(), count=2).ids == (1, 2)
     # ... unless nothing else is left to give
     assert retell.pick(sentences, [0], centrality, taken=set(), count=1).ids == (0,)
+
+
+def test_a_key_point_loses_a_link_to_a_sentence_before_it():
+    answer = {
+        "key_points": [
+            {"sentences": [1], "point": KEY_POINTS[0]},
+            {"sentences": [2], "point": KEY_POINTS[1]},
+            {"sentences": [3], "point": f"However, {KEY_POINTS[2][0].lower()}{KEY_POINTS[2][1:]}"},
+        ]
+    }
+    composer, (_, key_points, _, _) = run(scripted({"key_points": [answer]}), sections=("key_points",))
+    # A point is read on its own: its "However" would contrast it with the point above.
+    assert key_points[2] == KEY_POINTS[2]
+    assert composer.cites_in({"key_points": key_points})["key_points[2]"] == [2]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefwire.compose.compress import compress
+from briefwire.compose.compress import compress, unlinked
 from briefwire.compose.faithful import faithful
 
 
@@ -209,3 +209,23 @@ def test_a_deletion_never_takes_the_or_of_an_either():
         )
         == "The firm has either sold its stake or plans to sell it, says FT."
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "unlinked_line"),
+    [
+        (
+            "But Ms Short said the coalition would undermine the UN.",
+            "Ms Short said the coalition would undermine the UN.",
+        ),
+        (
+            "However, poor ticket sales have less to do with the disaster.",
+            "Poor ticket sales have less to do with the disaster.",
+        ),
+        ("And “we will win,” he said.", "“We will win,” he said."),
+        ("Butter prices rose by 5% in March.", "Butter prices rose by 5% in March."),
+        ("Still, the firm grew.", "Still, the firm grew."),
+    ],
+)
+def test_a_line_of_its_own_loses_a_link_to_a_sentence_before_it(line, unlinked_line):
+    assert unlinked(line) == unlinked_line

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 from briefwire import shape
 from briefwire.compose import retell
 from briefwire.compose import sections as template
-from briefwire.compose.compress import compress
+from briefwire.compose.compress import compress, unlinked
 from briefwire.compose.faithful import faithful
 from briefwire.compose.quality import Problem, SourceText, problems_in, repeats
 from briefwire.compose.repair import TopUp, blame_list_twins, drop_flagged, flatten, plan_top_up
@@ -372,7 +372,7 @@ class Composer:
         repair that drops another sentence of the paragraph)."""
         if not isinstance(item, dict) or "sentences" not in item:
             return item
-        written = next(v for k, v in item.items() if k != "sentences")
+        written = unlinked(next(v for k, v in item.items() if k != "sentences"))
         shown = set(self.candidates)
         ids = [n - 1 for n in dict.fromkeys(item["sentences"]) if n - 1 in shown]
         if ids:  # the model's line only if it rewords nothing of its sources (retell.py)
@@ -380,9 +380,9 @@ class Composer:
             kept = retell.kept_to_sources(written, [sentences[i] for i in ids])
             if kept is None:
                 self.retell_problems[written] = "reworded"
-            elif kept != written:
+            elif unlinked(kept) != written:
                 self.notes.append(f"a point that reworded sentence {ids[0] + 1} is now its own words")
-                written, ids = kept, ids[:1]  # it is that sentence's words only
+                written, ids = unlinked(kept), ids[:1]  # it is that sentence's words only
         if ids:  # a repeated sentence keeps the sources it was first given
             for sentence in split_sentences(written) or [written]:
                 self.cites.setdefault(sentence, ids)

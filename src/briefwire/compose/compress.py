@@ -25,6 +25,24 @@ OPENING_LINKS = frozenset(
      "furthermore", "instead", "nevertheless", "nonetheless", "still", "now", "then", "overall",
      "firstly", "secondly", "thirdly", "finally", "lastly", "additionally", "likewise", "besides"}
 )  # fmt: skip
+# A link that sets a sentence against the one before it: opening a line of its own (a key point)
+# it contrasts with nothing ("But Ms Short said ...", "However, poor ticket sales ...").
+_LINK_OPENING = re.compile(
+    r"^(?:and|but|however|yet|also|meanwhile|moreover|furthermore|nevertheless|nonetheless|indeed|"
+    r"similarly|likewise|besides|additionally)\b,?\s+(?=[\"“‘']?[A-Za-z0-9£$€])",
+    re.IGNORECASE,
+)
+
+
+def unlinked(line: str) -> str:
+    """``line`` without a link to a sentence before it at its start."""
+    rest = _LINK_OPENING.sub("", line, count=1)
+    if rest == line:
+        return line
+    first = next((i for i, c in enumerate(rest) if c.isalnum()), 0)
+    return rest[:first] + rest[first : first + 1].upper() + rest[first + 1 :]
+
+
 # An adverbial clause opened by one of these states a condition: without it the rest is not true.
 CONDITIONS = frozenset({"if", "unless", "whether", "until", "provided", "providing", "once", "lest"})
 # An aside holding one of these is kept: a condition, a source, half of "neither ... nor".
