@@ -813,6 +813,7 @@ def test_a_sentence_that_leans_on_another_is_given_last():
         ("The minister said this year's budget would be the last before the election.", True),
         ("To this end Microsoft was building chat support into the console.", False),
         ("The festival will screen 350 films this week in Berlin.", True),
+        ("Willey says one reason for that result is the changeover from the lira to the euro.", False),
         ("The minister said he would resign next week.", True),
         ("The bank said it would keep interest rates on hold until March.", True),
         ("Members of the committee, who met on Monday, voted against it.", True),

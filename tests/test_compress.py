@@ -171,6 +171,11 @@ def test_a_shortening_is_faithful(line, sentence):
             "Strong final week helped industry end high.",
             "A strong final week helped the industry end the year on a high.",
         ),
+        # how often, changed
+        (
+            "Computer networks are large, complex and often fragile.",
+            "Today's computer networks are large, complex and occasionally fragile.",
+        ),
         # a name brought in for the speaker's "we"
         (
             "Bates took over Leeds United in March 2004.",
@@ -229,3 +234,7 @@ def test_a_deletion_never_takes_the_or_of_an_either():
 )
 def test_a_line_of_its_own_loses_a_link_to_a_sentence_before_it(line, unlinked_line):
     assert unlinked(line) == unlinked_line
+
+
+def test_a_deletion_keeps_what_the_rest_holds_apart_from():
+    assert compress("Apart from this, however, the festival has continued as originally planned.") is None

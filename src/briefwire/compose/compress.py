@@ -46,7 +46,8 @@ def unlinked(line: str) -> str:
 # An adverbial clause opened by one of these states a condition: without it the rest is not true.
 CONDITIONS = frozenset({"if", "unless", "whether", "until", "provided", "providing", "once", "lest"})
 # An aside holding one of these is kept: a condition, a source, half of "neither ... nor".
-KEPT_WORDS = CONDITIONS | {"according", "neither", "nor"}
+# "Apart from this, however, the festival has continued as planned": the rest holds only with it.
+KEPT_WORDS = CONDITIONS | {"according", "neither", "nor", "apart", "except", "excluding", "aside"}
 # Modifiers that keep the rest true when they go (the relative pronouns of a non-restrictive clause).
 RELATIVES = frozenset({"who", "which", "whose", "where", "whom"})
 ASIDE_PREPOSITIONS = frozenset({"including", "such"})  # ", including ...", "such as ..."

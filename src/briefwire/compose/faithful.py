@@ -25,6 +25,10 @@ from briefwire.ground.lexicon import (
 )
 from briefwire.text import parse, plain_quotes
 
+# How often something happens is part of the fact: "often unstable" for "occasionally fragile".
+FREQUENCY = frozenset(
+    "always often usually frequently sometimes occasionally rarely seldom never regularly constantly".split()
+)
 # A retelling may add this many content words the sentence lacks ("received" for "got").
 MAX_NEW_WORDS = 1
 _NEGATION_CUES = NEGATIONS | NEGATING_VERBS
@@ -114,7 +118,7 @@ def faithful(line: str, sentence: str) -> bool:
     if (_bare_nouns(line) - _bare_nouns(sentence)) & source_nouns:
         return False
     src_words, line_words = set(words(sentence)), set(words(line))
-    for cues in (_NEGATION_CUES, FORWARD_LOOKING):
+    for cues in (_NEGATION_CUES, FORWARD_LOOKING, FREQUENCY):
         if (src_words & cues) - line_words or (line_words & cues) - src_words:
             return False
     hedged = _hedges(sentence)

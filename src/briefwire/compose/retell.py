@@ -116,11 +116,11 @@ def _subject_leans(sentence: str) -> bool:
                 return True
     # A demonstrative standing for a noun, anywhere: "The FER blames this on a 2004 law",
     # "Mr Glazer hopes this will lead to a bid", "Industry watchers took this to mean ...".
-    # So does "this" before a noun other than a time ("To this end", "at this point", "this
-    # move"; not "this year's budget").
+    # So does "this" or "that" before a noun other than a time ("To this end", "at this point",
+    # "one reason for that result"; not "this year's budget").
     return any(
         (t.pos_ == "PRON" and t.lower_ in DEMONSTRATIVES and t.dep_ in _ARGUMENTS)
-        or (t.dep_ == "det" and t.lower_ == "this" and t.head.lemma_.lower() not in TIME_NOUNS)
+        or (t.dep_ == "det" and t.lower_ in {"this", "that"} and t.head.lemma_.lower() not in TIME_NOUNS)
         for t in parse_text(plain_quotes(_UNQUOTED.sub(" ", sentence)))
     )
 
