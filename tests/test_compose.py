@@ -704,10 +704,15 @@ def test_a_takeaway_reworded_at_every_attempt_is_left_empty_not_kept():
     assert any("no sentence could be retold without rewording" in note for note in composer.notes)
 
 
+# Two plain sentences that stand alone, for the tests of which sentences a retelling is given.
+WALL_VOTE = "The council approved the new harbour wall on Monday after a long debate in the chamber."
+CRACKS = "Engineers inspected every quay and found cracks along the whole of the northern pier."
+
+
 def test_the_takeaway_prefers_a_sentence_on_what_happens_next():
     sentences = [
-        "The council approved the new harbour wall on Monday after a long debate in the chamber.",
-        "Engineers inspected every quay and found cracks along the whole of the northern pier.",
+        WALL_VOTE,
+        CRACKS,
         "Work on the wall is expected to start in the spring and should take about two years.",
         "The mayor said.",
     ]
@@ -787,15 +792,23 @@ def test_a_retelling_that_rewords_its_sentence_is_dropped():
     assert "Forecasters" in sentences[4]
 
 
-def test_a_sentence_that_leans_on_another_is_given_last():
+@pytest.mark.parametrize(
+    "first",
+    [
+        "He said the plan would cost the council more than it could afford this year.",  # leans
+        "Has a quarter of UK adults either had their ID stolen or know someone who has?",  # asks
+    ],
+)
+def test_a_sentence_that_leans_or_asks_is_given_only_when_nothing_else_is_left(first):
     sentences = [
-        "He said the plan would cost the council more than it could afford this year.",
-        "The council approved the new harbour wall on Monday after a long debate in the chamber.",
-        "Engineers inspected every quay and found cracks along the whole of the northern pier.",
+        first,
+        WALL_VOTE,
+        CRACKS,
     ]
     centrality = {0: 1.0, 1: 0.5, 2: 0.4}
     assert retell.pick(sentences, [0, 1, 2], centrality, taken=set(), count=2).ids == (1, 2)
-    assert not retell.stands_alone(sentences[0]) and retell.stands_alone(sentences[1])
+    assert retell.pick(sentences, [0], centrality, taken=set(), count=1).ids == (0,)
+    assert retell.stands_alone(sentences[1])
     assert not retell.stands_alone("Nasdaq recently poured cold water on those suggestions.")
 
 
@@ -825,9 +838,9 @@ def test_a_sentence_whose_subject_refers_back_does_not_stand_alone(sentence, alo
 
 def test_a_sentence_that_leans_is_given_only_after_the_sentence_it_leans_on():
     sentences = [
-        "The council approved the new harbour wall on Monday after a long debate in the chamber.",
+        WALL_VOTE,
         "It will cost more than the council can afford this year, the treasurer warned.",
-        "Engineers inspected every quay and found cracks along the whole of the northern pier.",
+        CRACKS,
         "They said the southern pier was safe for now but would need work within five years.",
     ]
     centrality = {0: 0.2, 1: 1.0, 2: 0.5, 3: 0.9}
@@ -881,18 +894,6 @@ def test_a_retelling_left_leaning_on_a_dropped_line_is_dropped_too():
     assert [p.kind for p in problems] == ["reworded"]
     repaired = composer._repair(spec, output, problems)
     assert leaning not in " ".join(repaired.paragraphs) and reworded not in " ".join(repaired.paragraphs)
-
-
-def test_a_question_is_not_given_to_be_retold():
-    sentences = [
-        "Has a quarter of UK adults either had their ID stolen or know someone who has?",
-        "The council approved the new harbour wall on Monday after a long debate in the chamber.",
-        "Engineers inspected every quay and found cracks along the whole of the northern pier.",
-    ]
-    centrality = {0: 1.0, 1: 0.5, 2: 0.4}
-    assert retell.pick(sentences, [0, 1, 2], centrality, taken=set(), count=2).ids == (1, 2)
-    # ... unless nothing else is left to give
-    assert retell.pick(sentences, [0], centrality, taken=set(), count=1).ids == (0,)
 
 
 def test_a_key_point_loses_a_link_to_a_sentence_before_it():
