@@ -27,10 +27,12 @@ OPENING_LINKS = frozenset(
 )  # fmt: skip
 # A link that sets a sentence against the one before it: opening a line of its own (a key point)
 # it contrasts with nothing ("But Ms Short said ...", "However, poor ticket sales ...").
+# Of the OPENING_LINKS, those that only relate the sentence to the one before (not "now", "then",
+# "still", "so", "finally", which may say when or what follows).
+RELATING_LINKS = OPENING_LINKS - {"so", "still", "now", "then", "overall", "instead", "firstly", "secondly",
+                                  "thirdly", "finally", "lastly"}  # fmt: skip
 _LINK_OPENING = re.compile(
-    r"^(?:and|but|however|yet|also|meanwhile|moreover|furthermore|nevertheless|nonetheless|indeed|"
-    r"similarly|likewise|besides|additionally)\b,?\s+(?=[\"“‘']?[A-Za-z0-9£$€])",
-    re.IGNORECASE,
+    rf"^(?:{'|'.join(sorted(RELATING_LINKS))})\b,?\s+(?=[\"“‘']?[A-Za-z0-9£$€])", re.IGNORECASE
 )
 
 

@@ -16,6 +16,7 @@ from briefwire.compose.compress import is_clause
 from briefwire.compose.quality import words
 from briefwire.ground.lexicon import (
     FORWARD_LOOKING,
+    FREQUENCY,
     HEDGES_ABOUT,
     HEDGES_ABOVE,
     HEDGES_BELOW,
@@ -25,10 +26,6 @@ from briefwire.ground.lexicon import (
 )
 from briefwire.text import parse, plain_quotes
 
-# How often something happens is part of the fact: "often unstable" for "occasionally fragile".
-FREQUENCY = frozenset(
-    "always often usually frequently sometimes occasionally rarely seldom never regularly constantly".split()
-)
 # A retelling may add this many content words the sentence lacks ("received" for "got").
 MAX_NEW_WORDS = 1
 _NEGATION_CUES = NEGATIONS | NEGATING_VERBS

@@ -333,6 +333,10 @@ LINKS = {
 }  # fmt: skip
 # Modal and normative words: a sentence built on one looks ahead or judges, which is what an
 # "opinion" label is for; anything else in a takeaway states a fact and is checked as one.
+# How often something happens is part of the fact: "often unstable" for "occasionally fragile".
+FREQUENCY = frozenset(
+    "always often usually frequently sometimes occasionally rarely seldom never regularly constantly".split()
+)
 FORWARD_LOOKING = {
     "will", "would", "could", "may", "might", "should", "must", "shall", "can", "need", "needs",
     "likely", "unlikely", "possible", "possibly", "perhaps", "probably", "expected", "expect",
