@@ -218,6 +218,25 @@ def test_a_point_that_stands_down_cites_only_the_sentence_whose_words_it_keeps()
     assert composer.cites_in({"key_points": key_points})["key_points[1]"] == [1]
 
 
+def test_a_point_citing_two_sentences_that_says_one_rests_on_that_one():
+    court = (
+        "The special Election Court, the first in living memory to hear allegations of vote-rigging, "
+        "opened in Birmingham last month."
+    )
+    case = "The case against the three men is being brought by local Liberal Democrat supporters."
+    said_one = "The special Election Court opened in Birmingham last month."
+    assert retell.resting_on(said_one, [court, case]) == [0]
+    both = (
+        "The Election Court opened in Birmingham last month to hear a case brought by local Liberal "
+        "Democrat supporters."
+    )
+    assert retell.resting_on(both, [court, case]) == [0, 1]
+    # So the next point's "They" (the supporters, in the article's next sentence) is not anchored.
+    they = "They claim the trio benefited from the widespread misuse of postal votes."
+    assert retell.unanchored([(said_one, [6]), (they, [8])]) == [they]
+    assert retell.unanchored([(both, [6, 7]), (they, [8])]) == []
+
+
 def test_a_key_point_does_not_stand_down_for_a_source_that_leans_on_the_sentence_before():
     swapped = "The cardinal criticised the cost of the war in Iraq on the radio."
     sources = ["He criticised the fact that billions have been spent on war, on Thought for the Day."]
@@ -593,6 +612,20 @@ def test_a_misspelt_article_word_is_a_problem_but_another_form_of_one_is_not():
     }
     found = problems_in(fields, source=source)
     assert [(p.path, p.kind) for p in found] == [("key_points[0]", "typo")]
+
+
+def test_a_name_of_the_article_in_lower_case_is_a_typo():
+    source = SourceText.of(
+        "The Spirit Awards were held on Saturday. Last year's big winner, Lost In Translation, won the "
+        "Oscar for best original screenplay. The Government said the Labour Party would act."
+    )
+    assert source.misspelt("Last year's big winner was lost in translation, which won the Oscar.") == (
+        "lost in translation"
+    )
+    assert source.misspelt("The labour party would act.") == "labour party"
+    # A capitalised first word is no name, and the name's own words elsewhere are fine.
+    assert source.misspelt("The government said the party would act.") is None
+    assert source.misspelt("The winner was Lost In Translation.") is None
 
 
 def test_an_initialism_may_end_in_a_full_stop_inside_a_key_point():

@@ -59,6 +59,14 @@ from briefwire.compose.faithful import faithful
             "The company's shares, which had risen all week, however, fell by 5% in early trading on Monday.",
             "The company's shares fell by 5% in early trading on Monday.",
         ),
+        # "including ..." between a subject and its verb goes with both its commas (v11)
+        (
+            "On top of that, the unemployment rate has been stuck at close to 10% and manufacturing firms, "
+            "including DaimlerChrysler, Siemens and Volkswagen, have been negotiating with unions over cost "
+            "cutting measures.",
+            "On top of that, the unemployment rate has been stuck at close to 10% and manufacturing firms "
+            "have been negotiating with unions over cost cutting measures.",
+        ),
     ],
 )
 def test_asides_are_deleted_and_the_main_clause_kept_in_its_own_words(sentence, shortened):
@@ -238,3 +246,22 @@ def test_a_line_of_its_own_loses_a_link_to_a_sentence_before_it(line, unlinked_l
 
 def test_a_deletion_keeps_what_the_rest_holds_apart_from():
     assert compress("Apart from this, however, the festival has continued as originally planned.") is None
+
+
+def test_the_later_items_of_a_list_are_no_appositive():
+    # The parse hangs "the repeal ..." on "aims" across the verb; deleting it cut the list to one
+    # aim (v11). A real appositive follows its noun at once, and goes.
+    assert (
+        compress(
+            "The party's declared aims are an end to the occupation of Iraq, the repeal of anti-union laws "
+            "and the end of privatisation."
+        )
+        is None
+    )
+    assert (
+        compress(
+            "Myron Ebell, an adviser on climate change to President Bush, has said there would be no change "
+            "in the US stance."
+        )
+        == "Myron Ebell has said there would be no change in the US stance."
+    )

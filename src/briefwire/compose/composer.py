@@ -383,6 +383,8 @@ class Composer:
             elif unlinked(kept) != written:
                 self.notes.append(f"a point that reworded sentence {ids[0] + 1} is now its own words")
                 written, ids = unlinked(kept), ids[:1]  # it is that sentence's words only
+            else:
+                ids = [ids[k] for k in retell.resting_on(written, [sentences[i] for i in ids])]
         if ids:  # a repeated sentence keeps the sources it was first given
             for sentence in split_sentences(written) or [written]:
                 self.cites.setdefault(sentence, ids)

@@ -143,12 +143,16 @@ def _spans_of_asides(doc) -> set[int]:
         listed = t.head.like_num or any(c.dep_ == "conj" for c in t.head.children)
         followed = hi + 2 < end and doc[hi + 2].pos_ in {"DET", "PROPN", "NOUN", "NUM", "ADJ"}
         if not (listed or followed) and (
-            (t.dep_ == "appos" and after_comma and t.pos_ != "PROPN" and closes(hi + 1))
+            (t.dep_ == "appos" and after_comma and t.pos_ != "PROPN" and closes(hi + 1) and _adjoins(t, lo))
             or (t.dep_ == "relcl" and after_comma and doc[lo].lower_ in RELATIVES and closes(hi + 1))
         ):
             drop.update(aside)
         elif t.lower_ in ASIDE_PREPOSITIONS and t.dep_ == "prep" and closes(hi + 1):
-            drop.update(range(lo - 1 if after_comma else lo, hi + 1))
+            # with both its commas where it parts a subject from its verb ("manufacturing firms,
+            # including DaimlerChrysler and Siemens, have been ..."): one left behind would still part them
+            parts = after_comma and hi + 2 < end and doc[hi + 1].text == ","
+            parts = parts and doc[hi + 2].pos_ in {"AUX", "VERB"}
+            drop.update(range(lo - 1 if after_comma else lo, hi + 1 + parts))
         elif t.dep_ == "advmod" and t.lower_ in OPENING_LINKS and after_comma and closes(t.i + 1):
             # "It was, however, well received": a link to a sentence the retelling may not have
             drop.update((t.i - 1, t.i, t.i + 1) if doc[t.i + 1].text == "," else (t.i - 1, t.i))
@@ -173,6 +177,15 @@ def _spans_of_asides(doc) -> set[int]:
             drop.add(t.i)
 
     return drop
+
+
+def _adjoins(t, lo: int) -> bool:
+    """Whether the appositive headed by ``t`` (from token ``lo``) follows its noun phrase at once: one
+    the parse hangs on a noun across the verb is a list's later items ("The party's declared aims are
+    an end to the occupation of Iraq, the repeal of anti-union laws and the end of privatisation")."""
+    head = t.head
+    phrase = {x.i for x in head.subtree}
+    return head.i < lo and all(x.i in phrase or x.is_punct for x in head.doc[head.i + 1 : lo])
 
 
 def _quoted(doc) -> set[int]:

@@ -32,6 +32,8 @@ _JOINED = re.compile(r"\b[A-Za-z]+[a-z][A-Z][A-Za-z]+\b")  # a capital inside a 
 # "2029.energy" (a stray fragment). Initialisms ("U.S") and decimals do not match; the article's
 # own ("bbc.co.uk") are kept.
 _DOTTED = re.compile(r"\b([A-Za-z][a-z]+|\d+)\.([a-z][A-Za-z]*)\b")
+# Two or more capitalised words in a row: a name or a title ("Lost In Translation", "Mr Blair").
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")
 _TERMINAL = re.compile(r"[.!?][”’\")\]]*$")
 # A lone small letter before the final stop ("would be b.") is a word the schema cut short (a
 # capital one may be a name: "Plan B."); so is a clause mark before it ("Japan Airlines,!").
@@ -217,10 +219,26 @@ class SourceText:
 
         return _DOTTED.sub(unjoin, _JOINED.sub(split, text))
 
+    @functools.cached_property
+    def _names(self) -> tuple[str, ...]:
+        """The article's names of two or more capitalised words inside a sentence ("Lost In
+        Translation", "Election Court"), lower-cased, that it never writes in lower case."""
+        found = set()
+        for sentence in split_sentences(self.text):
+            rest = plain_quotes(sentence).split(None, 1)[1:]  # a sentence's first word is capitalised anyway
+            for run in _NAME_RUN.findall(rest[0] if rest else ""):
+                found.add(" ".join(run.split()).lower())
+        return tuple(n for n in sorted(found) if not re.search(rf"\b{re.escape(n)}\b", self.text))
+
     def misspelt(self, sentence: str) -> str | None:
         """A word that is neither the article's nor English but is close to an article word: a
-        misspelt name ("Antwr" for "Antwerp"), or two words joined at a full stop that the article
-        does not write so ("Hollywood.iko"). Words merely unknown to the list are left alone."""
+        misspelt name ("Antwr" for "Antwerp"), two words joined at a full stop that the article
+        does not write so ("Hollywood.iko"), or a name of the article in lower case ("was lost in
+        translation" for the film Lost In Translation). Words merely unknown to the list are left
+        alone."""
+        for name in self._names:
+            if re.search(rf"\b{re.escape(name)}\b", sentence):
+                return name
         for joined in _DOTTED.finditer(sentence):
             if joined.group(0).lower() not in self._lowered:
                 return joined.group(0)

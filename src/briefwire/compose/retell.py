@@ -206,6 +206,15 @@ def kept_to_sources(written: str, sources: Sequence[str]) -> str | None:
     return own if is_valid(_SENTENCE, own) and stands_alone(own) else None
 
 
+def resting_on(written: str, sources: Sequence[str]) -> list[int]:
+    """The positions in ``sources`` of those a kept line says: each that it shortens on its own,
+    else all of them (it says them together). A point citing two sentences that says only the
+    first ("The special Election Court opened in Birmingham last month.") must not anchor the next
+    line's "They" on the second (v11)."""
+    alone = [k for k, source in enumerate(sources) if faithful(written, source)]
+    return alone or list(range(len(sources)))
+
+
 def instruction(task: str, sentences: Sequence[str], given: Sequence[int]) -> str:
     """The task, then the given sentences, numbered as the article's, each with its word limit."""
     listed = "\n".join(
