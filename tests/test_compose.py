@@ -237,6 +237,21 @@ def test_a_point_citing_two_sentences_that_says_one_rests_on_that_one():
     assert retell.unanchored([(both, [6, 7]), (they, [8])]) == []
 
 
+@pytest.mark.parametrize(
+    ("sentence", "alone"),
+    [
+        ("More than half are from Europe with France particularly well represented.", False),
+        ("48% were pessimistic about their national economy.", False),
+        ("The rest will be sold next year.", False),
+        ("Half of the 21 films in competition are from Europe.", True),
+        ("Some 350 films will screen at the festival.", True),
+        ("Girls Aloud, Akon and Kaiser Chiefs each released singles in the top ten.", True),
+    ],
+)
+def test_a_subject_that_only_counts_leans_on_what_an_earlier_sentence_named(sentence, alone):
+    assert retell.stands_alone(sentence) is alone
+
+
 def test_a_key_point_does_not_stand_down_for_a_source_that_leans_on_the_sentence_before():
     swapped = "The cardinal criticised the cost of the war in Iraq on the radio."
     sources = ["He criticised the fact that billions have been spent on war, on Thought for the Day."]

@@ -66,6 +66,12 @@ BACK_REFERENCES = frozenset(
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _ARGUMENTS = _SUBJECTS | {"dobj", "pobj"}
 ORDINAL_REFERENCES = frozenset({"latter", "former"})
+# A subject that is only a quantity counts something an earlier sentence named: "More than half are
+# from Europe" (of the films in competition, v8), "Most were sold", "The rest will follow".
+QUANTITIES = frozenset(
+    "half most many some several few other others all none both rest remainder majority "
+    "minority third quarter % percent cent".split()
+)
 DEMONSTRATIVES = frozenset({"this", "these", "those"})
 TIME_NOUNS = frozenset(
     "year week month season weekend morning afternoon evening night spring summer autumn winter "
@@ -114,6 +120,8 @@ def _subject_leans(sentence: str) -> bool:
                 w.lower_ in BACK_REFERENCES for w in subject.subtree
             ):
                 return True
+            if _counts_unnamed(subject):
+                return True
     # A demonstrative standing for a noun, anywhere: "The FER blames this on a 2004 law",
     # "Mr Glazer hopes this will lead to a bid", "Industry watchers took this to mean ...".
     # So does "this" or "that" before a noun other than a time ("To this end", "at this point",
@@ -123,6 +131,13 @@ def _subject_leans(sentence: str) -> bool:
         or (t.dep_ == "det" and t.lower_ in {"this", "that"} and t.head.lemma_.lower() not in TIME_NOUNS)
         for t in parse_text(plain_quotes(_UNQUOTED.sub(" ", sentence)))
     )
+
+
+def _counts_unnamed(subject) -> bool:
+    """Whether a subject is a bare quantity ("More than half", "Two", "40%"), without the "of"
+    that names what it counts."""
+    counted = subject.lower_ in QUANTITIES or subject.lemma_.lower() in QUANTITIES or subject.pos_ == "NUM"
+    return counted and not any(c.dep_ == "prep" and c.lower_ == "of" for c in subject.children)
 
 
 def stands_alone(sentence: str) -> bool:
