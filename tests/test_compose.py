@@ -267,7 +267,7 @@ def test_a_key_point_does_not_stand_down_for_a_source_that_leans_on_the_sentence
 
 
 def test_a_long_article_shows_only_its_most_central_sentences_in_order():
-    from briefwire.compose.composer import CITE_CANDIDATES
+    from briefwire.compose.citing import CITE_CANDIDATES
 
     filler = " ".join(f"Dock {n} in Harwick handled {n} ships last year." for n in range(1, 30))
     long_article = ARTICLE.model_copy(update={"text": ARTICLE.text + "\n\n" + filler})

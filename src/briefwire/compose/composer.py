@@ -17,35 +17,28 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from briefwire import shape
 from briefwire.compose import retell
 from briefwire.compose import sections as template
-from briefwire.compose.compress import compress, unlinked
-from briefwire.compose.faithful import faithful
-from briefwire.compose.quality import Problem, SourceText, problems_in, repeats
+from briefwire.compose.citing import Sources
+from briefwire.compose.quality import Problem, SourceText, problems_in
 from briefwire.compose.repair import TopUp, blame_list_twins, drop_flagged, flatten, plan_top_up
 from briefwire.compose.sections import HeadlineOut, SectionSpec
 from briefwire.errors import GenerationError
-from briefwire.extractive.ranking import Ranking, score_sentences, select_ranked
 from briefwire.llm.base import Backend, Completion, GenerationParams, LLMError, Message
 from briefwire.llm.prompting import article_block, build_messages
 from briefwire.model import Article, BackgroundItem, Briefing, DeepDive, Narrative, SectionStats
 from briefwire.options import DEFAULTS
 from briefwire.progress import NullProgress, Progress
-from briefwire.text import article_sentences, smart_quotes, split_sentences, title_headline
+from briefwire.text import title_headline
 
-T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-# Numbered sentences shown for a citing section: the most central ones (the extractive engine's
-# ranking), in article order. Fewer keep the prompt short; the lead and main facts are among them.
-# 14: the key points rest on three to five; the takeaway and the narrative retell others.
-CITE_CANDIDATES = 14
 TITLE_HEADLINE_NOTE = "headline: the article's own title (no model call, nothing added)"
 
 CallLogger = Callable[[str, str, SectionStats], None]  # (section, prompt_hash, stats)
@@ -102,12 +95,29 @@ class Composer:
         self.progress = progress or NullProgress()
         self.log_call = log_call
         self.accepted: list[str] = []  # sentences already in the briefing, for duplicate checks
-        self.cites: dict[str, list[int]] = {}  # a written sentence -> the article sentence ids it cites
-        self.retell_problems: dict[str, str] = {}  # retelling -> its problem kind (retell.py)
         self._given: dict[str, retell.Given] = {}  # a retelling section -> the sentences it retells
         self.main_development = ""  # named by the deep dive's first call; later calls analyse it
         self.notes: list[str] = []
+        self.sources = Sources(article.text, self.notes)  # what each written line rests on
         self.stats: list[SectionStats] = []
+
+    @property
+    def cites(self) -> dict[str, list[int]]:
+        return self.sources.cites
+
+    @property
+    def retell_problems(self) -> dict[str, str]:
+        return self.sources.problems
+
+    @property
+    def candidates(self) -> list[int]:
+        return self.sources.candidates
+
+    def cites_of(self, text: str) -> list[int]:
+        return self.sources.cites_of(text)
+
+    def cites_in(self, briefing: Any) -> dict[str, list[int]]:
+        return self.sources.cites_in(briefing)
 
     def run_spec(self, spec: SectionSpec) -> BaseModel:
         self.progress.section_started(spec.name)
@@ -226,7 +236,7 @@ class Composer:
             log.info("%s top-up: %s", plan.spec.name, answer)
             return None
         if plan.spec.cites:
-            self._cite_top_ups(answer)
+            self.sources.cite_top_ups(answer)
         merged = plan.merge(answer)
         if merged is None:
             return None
@@ -235,33 +245,17 @@ class Composer:
             log.info("%s top-up: %s", plan.spec.name, problem)
         return None if problems else merged
 
-    def _cite_top_ups(self, answer: BaseModel) -> None:
-        """A topped-up key point names no sentence: it is kept only as a shortening of one of the
-        numbered sentences, which it then cites (an uncited one invented "a neutral stance")."""
-        sentences = article_sentences(self.article.text)
-        for items in answer.model_dump().values():
-            for item in items if isinstance(items, list) else [items]:
-                ids = [i for i in self.candidates if faithful(item, sentences[i])][:1]
-                if ids:
-                    self.cites.setdefault(item, ids)
-                else:
-                    self.retell_problems[item] = "reworded"
-
     @functools.cached_property
     def cited_prefix(self) -> str:
         """The article prefix plus its most central sentences, numbered, for the sections that cite
         them. Every citing call shares it, so the KV cache serves the list after its first call."""
-        sentences = article_sentences(self.article.text)
-        numbered = "\n".join(f"[{i + 1}] {smart_quotes(sentences[i])}" for i in self.candidates)
-        return f"{self.prefix}\n\nNUMBERED SENTENCES (the article's main ones, in order):\n{numbered}"
+        return f"{self.prefix}\n\n{self.sources.numbered()}"
 
     def _instruction(self, spec: SectionSpec) -> str:
         """The section's instruction, plus what changes per briefing (after the cached prefix): the
         sentences to retell, the main development to analyse, or the sentences it must not repeat."""
         if spec.given:
-            return retell.instruction(
-                spec.instruction, article_sentences(self.article.text), self.given(spec).asked
-            )
+            return retell.instruction(spec.instruction, self.sources.sentences, self.given(spec).asked)
         if spec.about_main and self.main_development:
             return f"{spec.instruction}\nThe main development: {self.main_development}"
         if not spec.avoid_repeats or not self.accepted:
@@ -271,74 +265,34 @@ class Composer:
             f"{spec.instruction}\nThese sentences are already in the briefing; do not repeat them:\n{already}"
         )
 
-    @functools.cached_property
-    def _ranking(self) -> Ranking:
-        """The extractive engine's ranking of the article's sentences, computed once."""
-        return score_sentences(list(article_sentences(self.article.text)))
-
-    @functools.cached_property
-    def candidates(self) -> list[int]:
-        """The article sentence ids a citing section may name, in article order."""
-        sentences = article_sentences(self.article.text)
-        if len(sentences) <= CITE_CANDIDATES:
-            return list(range(len(sentences)))
-        return select_ranked(self._ranking, CITE_CANDIDATES)
-
-    @functools.cached_property
-    def retell_pool(self) -> list[int]:
-        """The article sentence ids a retelling section may be given: more than a citing section
-        may name, as the ones that shorten by deletion come first (retell.py)."""
-        sentences = article_sentences(self.article.text)
-        if len(sentences) <= retell.POOL:
-            return list(range(len(sentences)))
-        return select_ranked(self._ranking, retell.POOL)
-
-    @functools.cached_property
-    def centrality(self) -> dict[int, float]:
-        """Each article sentence's centrality (its TextRank score)."""
-        return {s: float(self._ranking.scores[i]) for i, s in enumerate(self._ranking.candidates)}
-
-    def _rested_on(self) -> set[int]:
-        """The article sentence ids that the sentences already in the briefing cite."""
-        return {n for s in self.accepted for n in self.cites.get(s, [])}
-
     def given(self, spec: SectionSpec) -> retell.Given:
         """The article sentences a retelling section retells (retell.py). Fixed at its first
         call, so that every attempt retells the same sentences."""
         if spec.name not in self._given:
-            sentences = article_sentences(self.article.text)
-            # What an earlier item rests on, or would repeat once shortened (the lead, restated
-            # lower down, made a takeaway that repeated a key point).
-            taken = self._rested_on() | {
-                i
-                for i in self.retell_pool
-                if any(repeats(compress(sentences[i]) or sentences[i], s) for s in self.accepted)
-            }
+            sources = self.sources
             self._given[spec.name] = retell.pick(
-                sentences, self.retell_pool, self.centrality, taken, spec.given
+                sources.sentences,
+                sources.retell_pool,
+                sources.centrality,
+                sources.taken(self.accepted),
+                spec.given,
             )
         return self._given[spec.name]
 
     def _parse_retold(self, spec: SectionSpec, text: str | None) -> BaseModel | str:
-        retold = retell.parse(text, spec.output, article_sentences(self.article.text), self.given(spec))
+        retold = retell.parse(text, spec.output, self.sources.sentences, self.given(spec))
         for line, ids in retold.cites.items():
-            self.cites.setdefault(line, ids)
-        self.retell_problems.update(retold.problems)
+            self.sources.cites.setdefault(line, ids)
+        self.sources.problems.update(retold.problems)
         return retold.output
 
     def _schema(self, spec: SectionSpec) -> dict:
         """The JSON schema to generate; a citing section may name only the numbers it was shown."""
         if spec.given:
-            return retell.schema(
-                spec.output.__name__, article_sentences(self.article.text), self.given(spec).asked
-            )
+            return retell.schema(spec.output.__name__, self.sources.sentences, self.given(spec).asked)
         schema = spec.schema()
         if spec.cites:
-            # A sentence another item already rests on would make a repeat (the takeaway
-            # restating the key points' lead): later citing calls may name only the others.
-            taken = self._rested_on()
-            fresh = [i for i in self.candidates if i not in taken]
-            shown = [i + 1 for i in (fresh if len(fresh) >= retell.MIN_FRESH else self.candidates)]
+            shown = self.sources.shown(self.accepted)
             for definition in schema.get("$defs", {}).values():
                 cited = definition.get("properties", {}).get("sentences")
                 if cited is not None:
@@ -359,47 +313,13 @@ class Composer:
         data: dict[str, Any] = {}
         for name, value in drafted.model_dump().items():
             if isinstance(value, list):
-                data[name] = [self._uncite(item) for item in value]
+                data[name] = [self.sources.uncite(item) for item in value]
             else:
-                data[name] = self._uncite(value)
+                data[name] = self.sources.uncite(value)
         try:
             return spec.output.model_validate(data)
         except ValidationError as err:
             return f"schema violation: {err.errors()[0]['msg']}"
-
-    def _uncite(self, item: Any) -> Any:
-        """The text of a cited item, its sources remembered per sentence (so that they survive a
-        repair that drops another sentence of the paragraph)."""
-        if not isinstance(item, dict) or "sentences" not in item:
-            return item
-        written = unlinked(next(v for k, v in item.items() if k != "sentences"))
-        shown = set(self.candidates)
-        ids = [n - 1 for n in dict.fromkeys(item["sentences"]) if n - 1 in shown]
-        if ids:  # the model's line only if it rewords nothing of its sources (retell.py)
-            sentences = article_sentences(self.article.text)
-            kept = retell.kept_to_sources(written, [sentences[i] for i in ids])
-            if kept is None:
-                self.retell_problems[written] = "reworded"
-            elif unlinked(kept) != written:
-                self.notes.append(f"a point that reworded sentence {ids[0] + 1} is now its own words")
-                written, ids = unlinked(kept), ids[:1]  # it is that sentence's words only
-            else:
-                ids = [ids[k] for k in retell.resting_on(written, [sentences[i] for i in ids])]
-        if ids:  # a repeated sentence keeps the sources it was first given
-            for sentence in split_sentences(written) or [written]:
-                self.cites.setdefault(sentence, ids)
-        return written
-
-    def cites_of(self, text: str) -> list[int]:
-        """The article sentence ids that the sentences of ``text`` named as their sources."""
-        return sorted(
-            {n for s in split_sentences(text) or [text] for ids in _lines_in(self.cites, s) for n in ids}
-        )
-
-    def cites_in(self, briefing: Any) -> dict[str, list[int]]:
-        """``{"key_points[0]": [3, 4], ...}``: every text of ``briefing`` whose sentences named their
-        sources."""
-        return {path: ids for path, text in shape.walk(briefing) if (ids := self.cites_of(text))}
 
     def _problems(self, spec: SectionSpec, output: BaseModel) -> list[Problem]:
         fields = _checked(spec, output)
@@ -413,12 +333,12 @@ class Composer:
             analytic_fields=analytic,
         )
         in_order = [(s, path) for path, sentences in fields.items() for s in sentences]
-        leaning = set(retell.unanchored([(s, self.cites_of(s)) for s, _ in in_order]))
+        leaning = set(retell.unanchored([(s, self.sources.cites_of(s)) for s, _ in in_order]))
         found += [Problem(path, "leans", s) for s, path in in_order if s in leaning]
         known = {(p.path, p.kind, p.sentence) for p in found}
         for path, sentences in fields.items():
             for s in sentences:
-                for kind in dict.fromkeys(_lines_in(self.retell_problems, s)):
+                for kind in self.sources.problems_of(s):
                     if (path, kind, s) not in known:
                         found.append(Problem(path, kind, s))
         return found
@@ -469,23 +389,6 @@ class _TokenCounter:
         self.count += 1
         elapsed = time.perf_counter() - self.started
         self.progress.tokens(self.name, self.count, self.count / elapsed if elapsed > 0 else 0.0)
-
-
-# A written line shorter than this is matched to a section's sentences only whole.
-MIN_MATCHED_LINE = 20
-
-
-def _lines_in(table: dict[str, T], sentence: str) -> list[T]:
-    """What ``table`` says of the lines that ``sentence`` is, holds or is part of: the splitter
-    may cut a section's joined text where the lines were not cut ("...Norwich Union 60m. The
-    pair..." stays one sentence), so a line's sources and problems are found by containment."""
-    if sentence in table:
-        return [table[sentence]]
-    return [
-        value
-        for line, value in table.items()
-        if len(line) >= MIN_MATCHED_LINE and (line in sentence or sentence in line)
-    ]
 
 
 def _checked(spec: SectionSpec, output: BaseModel) -> dict[str, list[str]]:
