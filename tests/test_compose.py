@@ -246,9 +246,15 @@ def test_a_point_citing_two_sentences_that_says_one_rests_on_that_one():
         ("Half of the 21 films in competition are from Europe.", True),
         ("Some 350 films will screen at the festival.", True),
         ("Girls Aloud, Akon and Kaiser Chiefs each released singles in the top ten.", True),
+        # "he" or "her" before anyone the sentence names (v12), and an opening with an apostrophe
+        ("Because he did not intend to kill deer or foxes it was not hunting.", False),
+        ("The judges were full of praise for her writing.", False),
+        ("That's disappointing because the extras were dropped.", False),
+        ("The entrepreneur said he would use the money to pay for college.", True),
+        ("Irons said he had wondered whether he should attend.", True),
     ],
 )
-def test_a_subject_that_only_counts_leans_on_what_an_earlier_sentence_named(sentence, alone):
+def test_a_line_that_counts_or_says_he_before_naming_anyone_leans_on_an_earlier_one(sentence, alone):
     assert retell.stands_alone(sentence) is alone
 
 

@@ -194,6 +194,23 @@ def test_a_shortening_is_faithful(line, sentence):
             "Today's loss tough at international level.",
             "Today's loss is tough to take at international level.",
         ),
+        # the voice turned round: Arsenal were linked with the keepers (v12)
+        (
+            "Arsenal linked Schwarzer, van der Sar and Frey with goalkeepers.",
+            "Arsenal have been linked with Middlesbrough keeper Mark Schwarzer, Fulham's Edwin van der Sar "
+            "and Parma's Sebastien Frey.",
+        ),
+        # a particle lost: "chase away" is not "chase" (v12)
+        (
+            "A Devon man was told he could use his four dogs to chase unwanted animals.",
+            "A Devon man had been told he could use his four dogs to chase away unwanted animals.",
+        ),
+        # a pronoun brought in: "it" now names Factory, where "they" were the attempts (v12)
+        (
+            "Wilson has twice tried to resurrect Factory but it was despondent and dismal.",
+            "Wilson has twice tried to resurrect Factory, but admits they were despondent and dismal "
+            "experiences.",
+        ),
     ],
 )
 def test_a_rewording_is_not(line, sentence):

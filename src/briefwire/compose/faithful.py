@@ -3,7 +3,8 @@
 Retold freely, the 1.5B model swapped roles, moved numbers and lost hedges in 40% of its
 narrative sentences. A line is kept only if it reads as a shortening of the sentence it was
 given: a clause, at most one content word the sentence lacks (never a number), the sentence's
-content words in its order, its tense and articles, its negations and hedges.
+content words in its order, its tense and articles, its negations and hedges, its verbs' voice
+and particles, and no pronoun the sentence lacks.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from briefwire.ground.lexicon import (
 )
 from briefwire.text import parse, plain_quotes
 
+# A pronoun a retelling brings in points at whatever the reader last met.
+PRONOUNS = frozenset({"he", "she", "it", "they", "him", "them"})
+FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
 # A retelling may add this many content words the sentence lacks ("received" for "got").
 MAX_NEW_WORDS = 1
 _NEGATION_CUES = NEGATIONS | NEGATING_VERBS
@@ -94,6 +98,45 @@ def _hedges(text: str) -> dict[str, str]:
     }
 
 
+def _verbs(text: str) -> dict[str, tuple[str, frozenset[str]]]:
+    """Each verb's lemma, with its voice where it has a subject ("passive", "active"; "" for a
+    participle) and its particles ("chase away")."""
+    return {
+        t.lemma_.lower(): (
+            "passive"
+            if any(c.dep_ == "nsubjpass" for c in t.children)
+            else "active"
+            if any(c.dep_ == "nsubj" for c in t.children)
+            else "",
+            frozenset(c.lower_ for c in t.children if c.dep_ == "prt"),
+        )
+        for t in parse(plain_quotes(text))
+        if t.pos_ == "VERB"
+    }
+
+
+def _same_verbs(line: str, sentence: str) -> bool:
+    """Whether every verb the line keeps has its voice and its particles: "Arsenal linked X with
+    goalkeepers" for "Arsenal have been linked with goalkeepers X" turns the relation round, and
+    "chase unwanted animals" for "chase away unwanted animals" is what the dispute was about (v12)."""
+    source = _verbs(sentence)
+    for verb, (voice, particles) in _verbs(line).items():
+        if verb not in source:
+            continue
+        source_voice, source_particles = source[verb]
+        if (voice and source_voice and voice != source_voice) or not source_particles <= particles:
+            return False
+    return True
+
+
+def _new_pronoun(line: str, sentence: str) -> bool:
+    """Whether the line brings in a pronoun its sentence lacks, other than for a speaker's "I" or
+    "we" told in the third person: "but it was despondent" for "but admits they were despondent"
+    points at whatever the reader met last (v12)."""
+    source = set(words(sentence))
+    return bool((set(words(line)) & PRONOUNS) - source) and not source & FIRST_PERSON
+
+
 def faithful(line: str, sentence: str) -> bool:
     """Whether ``line`` only shortens ``sentence``: a clause with its subject, at most MAX_NEW_WORDS
     content words the sentence lacks (none of them a number or a name), its own content words in the
@@ -115,6 +158,8 @@ def faithful(line: str, sentence: str) -> bool:
     if (_bare_nouns(line) - _bare_nouns(sentence)) & source_nouns:
         return False
     src_words, line_words = set(words(sentence)), set(words(line))
+    if _new_pronoun(line, sentence) or not _same_verbs(line, sentence):
+        return False
     for cues in (_NEGATION_CUES, FORWARD_LOOKING, FREQUENCY):
         if (src_words & cues) - line_words or (line_words & cues) - src_words:
             return False

@@ -66,6 +66,7 @@ BACK_REFERENCES = frozenset(
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _ARGUMENTS = _SUBJECTS | {"dobj", "pobj"}
 ORDINAL_REFERENCES = frozenset({"latter", "former"})
+GENDERED = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
 # A subject that is only a quantity counts something an earlier sentence named: "More than half are
 # from Europe" (of the films in competition, v8), "Most were sold", "The rest will follow".
 QUANTITIES = frozenset(
@@ -140,16 +141,32 @@ def _counts_unnamed(subject) -> bool:
     return counted and not any(c.dep_ == "prep" and c.lower_ == "of" for c in subject.children)
 
 
+def _person_unnamed(sentence: str) -> bool:
+    """Whether "he", "she", "his" or "her" comes, outside quotes, before any name or any one
+    person or thing the sentence makes its subject: "Because he did not intend to kill deer ...",
+    "The judges were full of praise for her writing" (v12) name the person in an earlier sentence;
+    "The entrepreneur said he would ..." does not."""
+    for t in parse_text(plain_quotes(_UNQUOTED.sub(" ", sentence))):
+        subject = t.dep_ in _SUBJECTS and t.pos_ in {"NOUN", "PROPN"}
+        if t.pos_ == "PROPN" or (subject and (t.text[:1].isupper() or "Plur" not in t.morph.get("Number"))):
+            return False
+        if t.pos_ == "PRON" and t.lower_ in GENDERED:
+            return True
+    return False
+
+
 def stands_alone(sentence: str) -> bool:
     """Whether ``sentence`` names what it is about: one that opens with a pronoun ("He has
     toured...", "This was also true..."), whose subject is one ("In fact, he said, ...",
     "One of them came from...") or that says "those suggestions" leans on a sentence the
     briefing may not have."""
-    opening = sentence.lstrip("\"'“‘ ").split(" ", 1)[0].lower()
+    # the word before any apostrophe: "That's disappointing", "They're on a winning streak"
+    opening = re.split(r"[^a-z]", sentence.lstrip("\"'“‘ ").lower(), maxsplit=1)[0]
     return (
         opening not in LEANING_OPENERS
         and not LEANING_WORDS & set(words(sentence))
         and not _subject_leans(sentence)
+        and not _person_unnamed(sentence)
     )
 
 
