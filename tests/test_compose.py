@@ -35,7 +35,7 @@ KEY_POINTS = [
     "About 40 ships had been waiting offshore.",
 ]
 
-TAKEAWAY = "The closure cost local businesses about £2m a day."
+TAKEAWAY = "The closure cost local businesses about £2m a day, according to the chamber."
 
 # The article sentences (numbered from 1) the narrative is given, and what it makes of them: the
 # key points rest on 1-3, the takeaway on 4, and 3 is too short to retell, so too few are left
@@ -44,7 +44,7 @@ GIVEN = [1, 2, 4, 5]
 NARRATIVE = [
     "A three-day closure was caused by Storm Elin.",
     "Harbour master Jane Okafor said the quays are safe again.",
-    "Local businesses lost an estimated £2m a day.",
+    "Businesses lost an estimated £2m a day, according to the Harwick Chamber of Commerce.",
     "Forecasters expect calmer weather this week.",
 ]
 # Four retellings make two paragraphs of two.
@@ -494,7 +494,7 @@ def test_last_resort_repair_keeps_a_shorter_section_rather_than_a_copy():
 
 
 def test_takeaway_repeating_a_paragraph_drops_the_paragraph_sentence_instead():
-    twin = "The closure cost local businesses dearly."
+    twin = "The closure cost local businesses dearly, according to the chamber."
     backend = scripted(
         {"narrative": [narrative_with(twin)] * MAX_ATTEMPTS, "narrative.takeaway": [takeaway(twin)]}
     )
@@ -633,6 +633,36 @@ def test_a_misspelt_article_word_is_a_problem_but_another_form_of_one_is_not():
     }
     found = problems_in(fields, source=source)
     assert [(p.path, p.kind) for p in found] == [("key_points[0]", "typo")]
+
+
+def test_pieces_of_a_quotation_are_not_given_to_retell():
+    from briefwire.compose.citing import Sources
+
+    text = (
+        "Wales prop Adam Jones is ready for a hard game against France on Saturday.\n\n"
+        '"Gethin won\'t be intimidated tomorrow, none of us will," said Jones, who faces France for the '
+        "first time.\n\n"
+        "\"Me and Gethin are quite young so it is good to have someone of Mefin's experience in there.\n\n"
+        '"Mefin is a good thinker who puts things across. But what is the saying? If you are good '
+        'enough you are old enough."\n\n'
+        "France coach Bernard Laporte has named an unchanged side for the match in Paris."
+    )
+    sources = Sources(text)
+    quoted = {sources.sentences[i][:12] for i in sources.quoted}
+    assert quoted == {'"Me and Geth', '"Mefin is a ', "But what is ", "If you are g"}
+    assert {sources.sentences[i][:12] for i in sources.retell_pool} == {
+        "Wales prop A",
+        "\"Gethin won'",
+        "France coach",
+    }
+
+
+def test_a_line_ending_in_a_dash_or_speaking_as_me_is_a_problem():
+    from briefwire.compose.quality import is_cut_off, speaks_unquoted
+
+    assert is_cut_off("The company has been working to streamline its operations -.")
+    assert speaks_unquoted("Me and Gethin are young so it's good to have Mefin's experience.")
+    assert not speaks_unquoted("The US team won in Paris.")
 
 
 def test_a_name_of_the_article_in_lower_case_is_a_typo():

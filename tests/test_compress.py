@@ -59,6 +59,12 @@ from briefwire.compose.faithful import faithful
             "The company's shares, which had risen all week, however, fell by 5% in early trading on Monday.",
             "The company's shares fell by 5% in early trading on Monday.",
         ),
+        # a closing clause after a dash goes with its dash (v12: "... its operations -.")
+        (
+            "The company has been working to streamline its operations - and has managed to save "
+            "$1.1bn in costs without cutting jobs.",
+            "The company has been working to streamline its operations.",
+        ),
         # "including ..." between a subject and its verb goes with both its commas (v11)
         (
             "On top of that, the unemployment rate has been stuck at close to 10% and manufacturing firms, "
@@ -204,6 +210,12 @@ def test_a_shortening_is_faithful(line, sentence):
         (
             "A Devon man was told he could use his four dogs to chase unwanted animals.",
             "A Devon man had been told he could use his four dogs to chase away unwanted animals.",
+        ),
+        # the speaker dropped: his view told as the briefing's own (v12)
+        (
+            "There are no technical or economic reasons for not providing equivalent access to services.",
+            '"There are no technical or economic reasons for not providing equivalent access to services," '
+            "said RNID technology director Guido Gybels.",
         ),
         # a pronoun brought in: "it" now names Factory, where "they" were the attempts (v12)
         (

@@ -46,10 +46,15 @@ def lines_in(table: dict[str, T], sentence: str) -> list[T]:
     ]
 
 
+def _quote_marks(text: str) -> int:
+    return sum(text.count(mark) for mark in '"“”')
+
+
 class Sources:
     """One article's sentences as a briefing cites them."""
 
     def __init__(self, text: str, notes: list[str] | None = None) -> None:
+        self.text = text
         self.sentences: Sequence[str] = article_sentences(text)
         self.cites: dict[str, list[int]] = {}  # a written sentence -> the article sentence ids it cites
         self.problems: dict[str, str] = {}  # a written line -> its problem kind (retell.py)
@@ -70,10 +75,29 @@ class Sources:
     @functools.cached_property
     def retell_pool(self) -> list[int]:
         """The article sentence ids a retelling section may be given: more than a citing section
-        may name, as the ones that shorten by deletion come first (retell.py)."""
+        may name, as the ones that shorten by deletion come first (retell.py); none that is a
+        piece of a quotation (its speaker is named in another sentence)."""
         if len(self.sentences) <= retell.POOL:
-            return list(range(len(self.sentences)))
-        return select_ranked(self._ranking, retell.POOL)
+            pool = list(range(len(self.sentences)))
+        else:
+            pool = select_ranked(self._ranking, retell.POOL)
+        return [i for i in pool if i not in self.quoted]
+
+    @functools.cached_property
+    def quoted(self) -> set[int]:
+        """The sentences that open, close or lie inside a quotation running over several sentences
+        ('"Me and Gethin are quite young so ...' in a paragraph that quotes Jones): retold, they
+        speak in the first person or give the speaker's view as the briefing's own (v12)."""
+        found, cursor = set(), 0
+        for i, sentence in enumerate(self.sentences):
+            at = self.text.find(sentence[:40], cursor)
+            if at < 0:
+                continue
+            cursor = at
+            paragraph = self.text.rfind("\n", 0, at) + 1
+            if _quote_marks(self.text[paragraph:at]) % 2 or _quote_marks(sentence) % 2:
+                found.add(i)
+        return found
 
     @functools.cached_property
     def centrality(self) -> dict[int, float]:

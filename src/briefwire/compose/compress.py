@@ -171,8 +171,8 @@ def _spans_of_asides(doc) -> set[int]:
             # only with its own "and"/"but" just before it: a parse that hangs words of the clause
             # elsewhere would leave them behind ("support the ban but rural people.")
             joins = [c.i for c in t.head.children if c.dep_ == "cc" and c.i < lo]
-            if joins and joins[-1] == lo - 1:
-                drop.update(range(lo - 1 - (doc[lo - 2].text == ","), hi + 1))
+            if joins and joins[-1] == lo - 1:  # with the comma or dash before it
+                drop.update(range(lo - 1 - (doc[lo - 2].text in {",", *DASHES}), hi + 1))
         elif t.dep_ == "advmod" and t.lower_ in SPARE_ADVERBS:
             drop.add(t.i)
 

@@ -4,7 +4,7 @@ Retold freely, the 1.5B model swapped roles, moved numbers and lost hedges in 40
 narrative sentences. A line is kept only if it reads as a shortening of the sentence it was
 given: a clause, at most one content word the sentence lacks (never a number), the sentence's
 content words in its order, its tense and articles, its negations and hedges, its verbs' voice
-and particles, and no pronoun the sentence lacks.
+and particles, its speaker, and no pronoun the sentence lacks.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from briefwire.ground.lexicon import (
     HEDGES_BELOW,
     NEGATING_VERBS,
     NEGATIONS,
+    SPEECH,
     SYNONYMS,
 )
 from briefwire.text import parse, plain_quotes
@@ -160,6 +161,8 @@ def faithful(line: str, sentence: str) -> bool:
     src_words, line_words = set(words(sentence)), set(words(line))
     if _new_pronoun(line, sentence) or not _same_verbs(line, sentence):
         return False
+    if '"' in plain_quotes(sentence) and src_words & SPEECH and not line_words & SPEECH:
+        return False  # whose words they are: a quotation told as the briefing's own view (v12)
     for cues in (_NEGATION_CUES, FORWARD_LOOKING, FREQUENCY):
         if (src_words & cues) - line_words or (line_words & cues) - src_words:
             return False

@@ -34,6 +34,8 @@ _JOINED = re.compile(r"\b[A-Za-z]+[a-z][A-Z][A-Za-z]+\b")  # a capital inside a 
 _DOTTED = re.compile(r"\b([A-Za-z][a-z]+|\d+)\.([a-z][A-Za-z]*)\b")
 # Two or more capitalised words in a row: a name or a title ("Lost In Translation", "Mr Blair").
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")
+# A dash before the final stop opened an aside that is gone: "streamline its operations -." (v12)
+_DANGLING_DASH = re.compile(r"[-–—]\s*[.!?][”’\")\]]*$")
 _TERMINAL = re.compile(r"[.!?][”’\")\]]*$")
 # A lone small letter before the final stop ("would be b.") is a word the schema cut short (a
 # capital one may be a name: "Plan B."); so is a clause mark before it ("Japan Airlines,!").
@@ -92,7 +94,7 @@ def content_words(text: str) -> set[str]:
 
 # A speaker's own words, written outside quotation marks: the briefing then speaks as that
 # speaker ("... and to our surprise the referee then gave a turnover").
-_FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|[Oo]urs|us|[Mm]y|me)\b")
+_FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|[Oo]urs|[Uu]s|[Mm]y|[Mm]e)\b")
 _QUOTED = re.compile(r"\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)")
 
 
@@ -108,7 +110,7 @@ def is_cut_off(sentence: str) -> bool:
     if not _TERMINAL.search(s):
         return True
     tokens = words(s)
-    if (tokens and tokens[-1] in _DANGLING) or _STRAY_LETTER.search(s):
+    if (tokens and tokens[-1] in _DANGLING) or _STRAY_LETTER.search(s) or _DANGLING_DASH.search(s):
         return True
     # A closing quotation mark never opened: the line begins inside a quotation.
     return s.count("“") != s.count("”") or s.count("(") > s.count(")")
