@@ -141,7 +141,8 @@ def _new_pronoun(line: str, sentence: str) -> bool:
 def faithful(line: str, sentence: str) -> bool:
     """Whether ``line`` only shortens ``sentence``: a clause with its subject, at most MAX_NEW_WORDS
     content words the sentence lacks (none of them a number or a name), its own content words in the
-    sentence's order, the same tense, and the same negations and hedges."""
+    sentence's order, the same tense, negations and hedges, the same voice and particles of every
+    verb it keeps, the speaker of a quotation, and no pronoun the sentence lacks."""
     if not is_clause(line):  # "Today's loss tough at international level."
         return False
     source, told = _keys(sentence), _keys(line)

@@ -158,7 +158,8 @@ def _person_unnamed(sentence: str) -> bool:
 def stands_alone(sentence: str) -> bool:
     """Whether ``sentence`` names what it is about: one that opens with a pronoun ("He has
     toured...", "This was also true..."), whose subject is one ("In fact, he said, ...",
-    "One of them came from...") or that says "those suggestions" leans on a sentence the
+    "One of them came from...") or only a count ("More than half are from Europe"), that says
+    "he" or "her" before naming anyone, or that says "those suggestions" leans on a sentence the
     briefing may not have."""
     # the word before any apostrophe: "That's disappointing", "They're on a winning streak"
     opening = re.split(r"[^a-z]", sentence.lstrip("\"'“‘ ").lower(), maxsplit=1)[0]
