@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from test_ground_article import ARTICLE, ARTICLE_TEXT, COST, HIRED, PUTIN_FULL, PUTIN_SHORT, STRIKE, VOTE
 
 from briefwire.ground import SourceIndex, check_claims
 from briefwire.ground.checks import assess
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "writer-eval"
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +181,16 @@ def test_capitalised_connectors_alone_are_no_names():
     # "De" and "Van" glue names together ("Marc De Smet"); alone at the end they must not hang.
     out = check_claims(ARTICLE_TEXT, ["The talks were led by De.", "Van"], backend=None)
     assert len(out) == 2 and out[1].label == "unsupported"
+
+
+def test_a_full_name_for_the_surname_of_the_evidence_is_not_a_splice():
+    # The writer gives a surname's first mention the article's full name (compose/names.py). The
+    # given names come from the distant sentence that first named each man ("Tory co-chairman Liam
+    # Fox ... Tony Blair's prediction"), which once made the claim look spliced from two.
+    rows = (json.loads(line) for line in (DATA / "v10-briefings.jsonl").open())
+    text = next(r["text"] for r in rows if r["id"] == "politics/labour-accused-of-broken-pledge.txt")
+    index = SourceIndex(text)
+    claim = "Dr Liam Fox accused Tony Blair and other Cabinet ministers of telling lies about Tory policies."
+    a = assess(index, index.analyse_claim(claim))
+    assert index.sentences[a.evidence[0]].text.startswith("Earlier, Dr Fox accused Mr Blair")
+    assert not a.findings

@@ -168,6 +168,13 @@ class Sources:
                 else:
                     self.problems[item] = "reworded"
 
+    def rename(self, changed: dict[str, str]) -> None:
+        """Lines rewritten after they were recorded (names.py) keep their sources and problems."""
+        for table in (self.cites, self.problems):
+            for old, new in changed.items():
+                for line in [line for line in table if old in line]:
+                    table.setdefault(line.replace(old, new, 1), table[line])
+
     def cites_of(self, text: str) -> list[int]:
         """The article sentence ids that the sentences of ``text`` named as their sources."""
         return sorted(

@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from briefwire import shape
-from briefwire.compose import retell
+from briefwire.compose import names, retell
 from briefwire.compose import sections as template
 from briefwire.compose.citing import Sources
 from briefwire.compose.quality import Problem, SourceText, problems_in
@@ -414,6 +414,12 @@ def compose(
             output = composer.run_spec(spec)
         values.update({shape.path_in(spec.section, k): v for k, v in output.model_dump().items()})
     data = shape.nest(values)
+    if renamed := names.introduce_in(data, composer.sources.sentences):
+        composer.sources.rename(renamed)
+        composer.notes.append(
+            f"names: {len(renamed)} sentence(s) name a person by the article's full name at the first "
+            "mention, where the briefing had the surname alone"
+        )
     for section, part in data.items():
         if isinstance(part, dict) and (skipped := shape.not_applicable(section, part)) is not None:
             part["not_applicable"] = skipped

@@ -79,8 +79,13 @@ def align(index: SourceIndex, claim: TextFacts, only: Collection[int] | None = N
     # A name covers its words wherever it appears, however spaced: "Time Warner" ~ "TimeWarner".
     postings = {k: set(index.postings.get(k, ())) for k in keys}
     for name in claim.names:
-        joined = "".join(name.words(claim))
+        words = name.words(claim)
+        joined = "".join(words)
         found = {j for j in range(n) if joined in index.grams[j]}
+        # "Liam Fox" is borne out by "Dr Fox" when the article names him in full somewhere
+        # (_name_in): his given name should not recruit the sentence that first named him.
+        if len(words) > 1 and all(w in index.all_grams for w in words):
+            found |= {j for j in range(n) if words[-1] in index.grams[j]}
         for k in claim.keys[name.start : name.end]:
             if k:
                 postings[k] |= found
