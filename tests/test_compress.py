@@ -294,3 +294,36 @@ def test_the_later_items_of_a_list_are_no_appositive():
         )
         == "Myron Ebell has said there would be no change in the US stance."
     )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the list's later items parse as a coordinated appositive of its first (v14)
+        "Three 50th Anniversary Special Awards will also be presented to an institution, a playwright and "
+        "an individual.",
+        "The survey of what else has been left behind included a harp, a dog, a hamster and a baby.",
+    ],
+)
+def test_a_list_of_common_nouns_is_not_cut_to_its_first_item(sentence):
+    assert compress(sentence) is None
+
+
+def test_a_coordinated_description_of_a_name_is_still_an_aside():
+    sentence = (
+        '"Consumer electronics companies want UWB to replace cables," Jeff Ravencraft, technology '
+        "strategist at Intel and chairman of the Wireless USB Promoter Group, told technology site ZDNet."
+    )
+    assert compress(sentence) == (
+        '"Consumer electronics companies want UWB to replace cables," Jeff Ravencraft told '
+        "technology site ZDNet."
+    )
+
+
+def test_a_bracket_saying_whom_a_pronoun_means_is_kept():
+    # Without "(ACC)" the retold quote read as if "it" were the company the line before named (v14).
+    sentence = '"Holcim is looking to buy it (ACC) very cheap," said KK Mittal, a fund manager in New Delhi.'
+    assert compress(sentence) == '"Holcim is looking to buy it (ACC) very cheap," said KK Mittal.'
+    assert (
+        compress("A rival offered $6.75bn (£3.6bn) for the firm.") == "A rival offered $6.75bn for the firm."
+    )

@@ -107,10 +107,13 @@ def _spans_of_asides(doc) -> set[int]:
     ):
         drop.add(i)
         i += 1
-    depth = 0  # brackets
+    depth, glossing = 0, False  # brackets
     for t in doc:
+        if t.text == "(" and not depth:
+            # after a pronoun a bracket says whom it means: "buy it (ACC) very cheap" (v14)
+            glossing = t.i > 0 and doc[t.i - 1].pos_ == "PRON"
         depth += t.text == "("
-        if depth:
+        if depth and not glossing:
             drop.add(t.i)
         depth -= t.text == ")" and depth > 0
     # dashes spaced on both sides: a pair encloses an aside, a last one opens a closing aside
@@ -141,6 +144,13 @@ def _spans_of_asides(doc) -> set[int]:
         # follows: the parse has hung that phrase elsewhere ("game of 2005, which went to the
         # Nintendo title, The Legend of Zelda")
         listed = t.head.like_num or any(c.dep_ == "conj" for c in t.head.children)
+        # nor one that is coordinated itself after a common noun: "presented to an institution, a
+        # playwright and an individual" (v14) names three recipients, not one with a description
+        # (after a name it is a description: "Jeff Ravencraft, technology strategist at Intel and
+        # chairman of ...")
+        listed = listed or (
+            t.dep_ == "appos" and t.head.pos_ != "PROPN" and any(c.dep_ == "conj" for c in t.children)
+        )
         followed = hi + 2 < end and doc[hi + 2].pos_ in {"DET", "PROPN", "NOUN", "NUM", "ADJ"}
         if not (listed or followed) and (
             (t.dep_ == "appos" and after_comma and t.pos_ != "PROPN" and closes(hi + 1) and _adjoins(t, lo))
