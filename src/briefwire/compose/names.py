@@ -2,11 +2,12 @@
 
 A news article names a person in full once ("Catalina Sandino Moreno", "Dr Brian Gibbons") and by
 surname after ("Moreno", "Dr Gibbons"). A briefing picks sentences from anywhere in the article,
-so its first mention is often a surname the reader has never seen: the readers of the writer
-tables noted such names in most briefings (data/writer-eval, "unintroduced:"). The first time a
+so its first mention is often a surname the reader has never seen (one kind of the readers'
+most common note on the writer tables, "unintroduced:" in data/writer-eval). The first time a
 briefing says a surname, it is replaced by the article's full form of it. Only where that is
 safe: the article gives exactly one full form ending in that word, gives it before the bare word,
-and the full form is no place ("South Korea" for "Korea", "New York" for "York").
+and the full form is no place or nationality ("South Korea" for "Korea", "New York" for "York",
+"Swiss Xstrata"); a name after a determiner ("the League") is no person's surname.
 """
 
 from __future__ import annotations
