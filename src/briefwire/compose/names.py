@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from briefwire import shape
 from briefwire.ground.lexicon import ALIASES
-from briefwire.lexicon import HONORIFICS
+from briefwire.lexicon import HONORIFICS, trim
 from briefwire.text import parse, split_sentences
 
 # A first word that makes a longer name a place or a body, not a person's given name.
@@ -43,15 +43,11 @@ class _Run:
     @property
     def bare(self) -> tuple[str, ...]:
         """The words without a leading title ("Dr Brian Gibbons" -> "Brian Gibbons")."""
-        k = 0
-        while k < len(self.words) - 1 and _is_title(self.words[k]):
-            k += 1
-        return self.words[k:]
+        start, _ = trim(self.words[:-1], _is_title)  # the last word is the name, whatever it is
+        return self.words[start:]
 
 
 _NAME_WORD = re.compile(r"(?:Mc|Mac|O')?[A-ZÀ-Þ][a-zß-ÿ]+(?:-[A-ZÀ-Þ][a-zß-ÿ]+)*")
-
-
 _WORD = re.compile(r"[\w-]+(?:'[\w-]+)?")
 
 
@@ -143,12 +139,14 @@ def introduce(lines: Iterable[str], forms: dict[str, str], known: Iterable[str] 
     introduced = {word for line in known for word in _words(line)}
     changed: dict[str, str] = {}
     for line in lines:
+        runs = _runs(line)
+        first_in_line: dict[str, _Run] = {}
+        for run in runs:
+            first_in_line.setdefault(run.words[-1], run)
         new = line
-        for run in reversed(_runs(line)):  # from the end, so earlier offsets stay right
+        for run in reversed(runs):  # from the end, so earlier offsets stay right
             surname = run.words[-1]
-            first = surname not in introduced and not any(
-                r.words[-1] == surname and r.start < run.start for r in _runs(line)
-            )
+            first = surname not in introduced and first_in_line[surname] is run
             if first and len(run.bare) == 1 and not run.after_determiner and surname in forms:
                 new = new[: run.start] + _with_title(run, forms[surname]) + new[run.end :]
         introduced.update(_words(new))
