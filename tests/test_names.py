@@ -6,7 +6,8 @@ from fakes import cited
 from test_compose import ARTICLE, KEY_POINTS, scripted
 
 from briefwire.compose.composer import Composer, compose
-from briefwire.compose.names import full_forms, introduce
+from briefwire.compose.names import Description, asides, describe, full_forms, introduce, roles
+from briefwire.model import Article
 
 ARTICLE_SENTENCES = [
     "Former WorldCom chief Bernie Ebbers went on trial in New York on Monday.",
@@ -82,3 +83,79 @@ def test_a_role_before_a_title_is_not_part_of_the_name():
     assert "Holme" not in forms  # the article never gives more than "Lord Holme"
     assert "Xstrata" not in forms  # a nationality, not a given name
     assert introduce(["Lord Holme argued."], forms) == {}
+
+
+# What the article says a name is (v14 readers: "KK Mittal has no role").
+DESCRIBED = [
+    "Tory leader Michael Howard said the chancellor was up to his old trick.",
+    '"Holcim is looking to buy it very cheap," said KK Mittal, a fund manager with Escorts Mutual Fund.',
+    "Peter Tom, who will remain as chief executive, said the offer provided significant value.",
+    "Where the chancellor avoided electioneering, Michael Howard felt no such constraint.",
+    "Jane Doe, a lawyer, and Tom Roe spoke, and Mary Poe, the mayor, wept.",
+]
+
+
+def test_the_article_gives_asides_after_a_name_and_roles_before_it():
+    assert asides(DESCRIBED[1]) == [
+        Description("KK Mittal", "a fund manager with Escorts Mutual Fund", before=False, follows="")
+    ]
+    assert asides(DESCRIBED[2]) == [
+        Description("Peter Tom", "who will remain as chief executive", before=False, follows="said")
+    ]
+    assert roles(DESCRIBED[0]) == [Description("Michael Howard", "Tory leader", before=True, initial=True)]
+    assert roles("In November singer Brian Harvey quit.") == []  # a time is no role
+    # a body is described as a person is; a name in apposition is no description ("Holcim, ACC")
+    assert [d.text for d in asides("Holcim, the cement maker, bid.")] == ["the cement maker"]
+    assert asides("Holcim, ACC, bid.") == []
+
+
+def test_a_name_is_described_at_its_first_mention_only():
+    cites = {
+        '"Holcim is looking to buy it very cheap," said KK Mittal.': [1],
+        "Peter Tom said the offer provided significant value.": [2],
+        "Michael Howard felt no such constraint.": [3],
+        "Peter Tom spoke again.": [2],
+    }
+    changed = describe(list(cites), lambda line: cites.get(line, []), DESCRIBED)
+    assert changed == {
+        '"Holcim is looking to buy it very cheap," said KK Mittal.': (
+            '"Holcim is looking to buy it very cheap," said KK Mittal, '
+            "a fund manager with Escorts Mutual Fund."
+        ),
+        "Peter Tom said the offer provided significant value.": (
+            "Peter Tom, who will remain as chief executive, said the offer provided significant value."
+        ),
+        "Michael Howard felt no such constraint.": "Tory leader Michael Howard felt no such constraint.",
+    }
+
+
+def test_a_description_goes_only_where_the_line_goes_on_as_the_article_did():
+    # An aside the line's sentence does not give back in place; a role after a role or a
+    # determiner; a name in quotation marks; a line that cites nothing gets no aside.
+    lines = [
+        "Peter Tom led the talks.",  # the article went on "said", the line "led"
+        "The veteran Michael Howard spoke.",
+        'She said "Jane Doe is right."',
+    ]
+    cites = {lines[0]: [2], lines[2]: [4]}
+    assert describe(lines, lambda line: cites.get(line, []), DESCRIBED) == {}
+
+
+def test_a_key_point_gets_back_the_aside_its_shortening_left_out():
+    article = Article(
+        title="Port reopens",
+        text=(
+            "The Port of Harwick reopened on Monday after a storm. "
+            "Jane Okafor, the port's harbour master, said the quays were safe after engineers inspected them."
+        ),
+    )
+    points = [
+        "The Port of Harwick reopened on Monday after a storm.",
+        "Jane Okafor said the quays were safe.",
+    ]
+    backend = scripted({"key_points": [cited(points)]})
+    composer = Composer(backend, article, seed=7)
+    _, key_points, _, _ = compose(composer, ("key_points",))
+    assert key_points[1] == article.text.split(". ")[1]  # the aside is back
+    assert composer.cites_in({"key_points": key_points})["key_points[1]"] == [1]
+    assert any("say who or what a name is" in note for note in composer.notes)

@@ -420,6 +420,12 @@ def compose(
             f"names: {len(renamed)} sentence(s) name a person by the article's full name at the first "
             "mention, where the briefing had the surname alone"
         )
+    if described := names.describe_in(data, composer.sources.sentences, composer.sources.cites_of):
+        composer.sources.rename(described)
+        composer.notes.append(
+            f"names: {len(described)} sentence(s) say who or what a name is at its first mention, in "
+            "the article's words (the aside a shortening left out, or the role the article gives)"
+        )
     for section, part in data.items():
         if isinstance(part, dict) and (skipped := shape.not_applicable(section, part)) is not None:
             part["not_applicable"] = skipped

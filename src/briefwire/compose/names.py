@@ -13,12 +13,13 @@ and the full form is no place or nationality ("South Korea" for "Korea", "New Yo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from briefwire import shape
+from briefwire.compose.quality import copies, words
 from briefwire.ground.lexicon import ALIASES
-from briefwire.lexicon import HONORIFICS, trim
+from briefwire.lexicon import HONORIFICS, MONTHS, WEEKDAYS, trim
 from briefwire.text import parse, split_sentences
 
 # A first word that makes a longer name a place or a body, not a person's given name.
@@ -159,9 +160,15 @@ def introduce_in(data: dict, article: Sequence[str]) -> dict[str, str]:
     """Introduce the names of a dumped briefing (``data``, changed in place) in reading order, the
     headline's names counting as introduced (it is the article's title or lead). Returns each
     changed sentence -> its new text, for re-keying what was recorded of the old one."""
+    forms = full_forms(article)
+    return _rewrite_in(data, lambda lines: introduce(lines, forms, known=[data.get("headline") or ""]))
+
+
+def _rewrite_in(data: dict, rewrite: Callable[[list[str]], dict[str, str]]) -> dict[str, str]:
+    """Apply ``rewrite`` to the sentences of a dumped briefing below its headline, in reading
+    order, and put the changed ones back in place."""
     texts = [(path, text) for path, text in shape.walk(data) if path != "headline"]
-    sentences = [s for _, text in texts for s in split_sentences(text)]
-    changed = introduce(sentences, full_forms(article), known=[data.get("headline") or ""])
+    changed = rewrite([s for _, text in texts for s in split_sentences(text)])
     for path, text in texts:
         new = text
         for old in split_sentences(text):
@@ -170,3 +177,198 @@ def introduce_in(data: dict, article: Sequence[str]) -> dict[str, str]:
         if new != text:
             shape.put(data, path, new)
     return changed
+
+
+# What the article says a name is, given with it at the briefing's first mention of that name.
+# A deletion (compress.py) takes out the aside that says who someone is ("KK Mittal, a fund
+# manager with Escorts Mutual Fund in New Delhi"), and a line from lower in the article uses the
+# name the article introduced higher up ("Tory leader Michael Howard"): of the readers' notes on
+# v14, a person "with no role" came 5 times, 3 of them from such a deletion.
+MAX_DESCRIPTION_WORDS = 14
+MAX_DESCRIBED_LINE_WORDS = 45
+_QUOTE_MARKS = frozenset('"“”‘’')
+_CALENDAR = frozenset(MONTHS + WEEKDAYS)  # "In November singer Brian Harvey": a time, no role
+
+
+@dataclass(frozen=True)
+class Description:
+    """A name and what the article says it is: an aside after it, or a role before it."""
+
+    name: str  # "KK Mittal", "Michael Howard"
+    text: str  # "a fund manager with Escorts Mutual Fund in New Delhi", "Tory leader"
+    before: bool  # a role before the name rather than an aside after it
+    initial: bool = False  # the role opened its sentence, so its first word's case says nothing
+    follows: str = ""  # the word after an aside in its sentence ("" at the sentence's end)
+
+
+def _name_start(doc, head: int) -> int:
+    """The first token of the proper-noun run that ends at ``head``."""
+    k = head
+    while k > 0 and doc[k - 1].pos_ == "PROPN" and doc[k - 1].text[0].isalpha():
+        k -= 1
+    return k
+
+
+def asides(sentence: str) -> list[Description]:
+    """The names ``sentence`` describes between commas right after them: an appositive that is no
+    name itself ("Bill Simmelink, general manager of TI's Voip business, said") or a "who" clause
+    ("Peter Tom, who will remain as Aggregate chief executive, said")."""
+    doc = parse(sentence)
+    end = len(doc) - 1 if doc[len(doc) - 1].is_punct else len(doc)
+    found = []
+    for t in doc:
+        sub = list(t.subtree)
+        lo, hi = sub[0].i, sub[-1].i
+        describes = (t.dep_ == "appos" and t.pos_ != "PROPN") or (
+            t.dep_ == "relcl" and doc[lo].lower_ in {"who", "whose"}
+        )
+        head = t.head
+        if (
+            not describes
+            or head.pos_ != "PROPN"
+            or lo < 2
+            or doc[lo - 1].text != ","
+            or doc[lo - 2].i != head.i
+            or not (hi + 1 >= end or doc[hi + 1].text == ",")
+            or hi - lo + 1 > MAX_DESCRIPTION_WORDS
+            or any(x.text in _QUOTE_MARKS for x in sub)
+        ):
+            continue
+        name = doc[_name_start(doc, head.i) : head.i + 1].text
+        follows = doc[hi + 2].text if hi + 2 < end else ""
+        found.append(Description(name, doc[lo : hi + 1].text, before=False, follows=follows))
+    return found
+
+
+def _modifies(word, last: int) -> bool:
+    return (
+        word.pos_ in {"NOUN", "PROPN", "ADJ"}
+        and word.dep_ in {"compound", "amod", "nmod"}
+        and word.i < word.head.i <= last
+    )
+
+
+def roles(sentence: str) -> list[Description]:
+    """The people ``sentence`` names in full with a role before the name ("Tory leader Michael
+    Howard", "Former Santander chief executive Angel Corcostegui"): words that modify the name,
+    one of them a common noun, no determiner, number or quotation among them."""
+    doc = parse(sentence)
+    found = []
+    for t in doc:
+        if t.pos_ != "PROPN" or (t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN"):
+            continue
+        start = _name_start(doc, t.i)
+        name = doc[start : t.i + 1]
+        words = [w.text for w in name]
+        if not 2 <= len(words) <= MAX_NAME_WORDS or not all(_looks_like_name(w) for w in words):
+            continue
+        k = start
+        # a word modifying a later word of the role or the name ("Former", "Santander", "chief")
+        while k > 0 and _modifies(doc[k - 1], t.i):
+            k -= 1
+        role = doc[k:start]
+        left = doc[k - 1] if k > 0 else None
+        if left is not None and (left.pos_ in {"NOUN", "PROPN", "ADJ"} or left.dep_ in {"compound", "amod"}):
+            continue  # a misparse left part of the role out ("Harbour" of "Harbour master")
+        if (
+            len(role)
+            and len(role) <= MAX_DESCRIPTION_WORDS // 2
+            and any(w.pos_ == "NOUN" for w in role)
+            and not any(w.like_num or w.text in _QUOTE_MARKS or w.lower_ in _CALENDAR for w in role)
+        ):
+            initial = k == 0 and role[0].tag_ not in {"NNP", "NNPS"}
+            found.append(Description(name.text, role.text, before=True, initial=initial))
+    return found
+
+
+def _quoted_at(line: str, at: int) -> bool:
+    return sum(line[:at].count(mark) for mark in '"“”') % 2 == 1
+
+
+def _placed(line: str, found: re.Match, d: Description, article: str, lower: set[str]) -> str | None:
+    """``line`` with ``d`` given at the name ``found``, or None where it does not fit there: the
+    name is quoted, already described, or part of a phrase ("the Tory leader's", "Howard and").
+    ``article``: its text; ``lower``: its words in lower case, which a sentence-initial role may take."""
+    start, end = found.span()
+    before, after = line[:start], line[end:]
+    if _quoted_at(line, start) or d.text in line:
+        return None
+    if d.before:
+        if not before.strip():
+            return f"{d.text[:1].upper()}{d.text[1:]} {line}"
+        # "to actor Ossie Davis", as the article has it (misparsed "actor" as a verb): a role already
+        if not _open_before(line, start) or f" {before.split()[-1]} {found[0]}" in article:
+            return None
+        first, _, rest = d.text.partition(" ")
+        if d.initial and first.lower() in lower:
+            first = first.lower()
+        return f"{before}{' '.join(w for w in (first, rest) if w)} {line[start:]}"
+    # An aside goes back only where the line goes on as its sentence did after it: what a
+    # deletion took out, not a description wedged into another construction.
+    if not d.follows and re.fullmatch(r"[.!?]", after.strip()):
+        return f"{line[:end]}, {d.text}{after.strip()}"
+    if d.follows and re.match(rf"\s+{re.escape(d.follows)}\b", after):
+        return f"{line[:end]}, {d.text},{after}"
+    return None
+
+
+def _open_before(line: str, start: int) -> bool:
+    """Whether a role may go before the name at ``start``: the word before it is no noun,
+    adjective, determiner or possessive ("Oscar nominee Alan Alda", "Tottenham's boss Martin Jol"
+    have one) and the name is no later item of a list."""
+    doc = parse(line)
+    at = next((t.i for t in doc if t.idx == start), None)
+    if not at:
+        return at == 0
+    previous = doc[at - 1]
+    if previous.text == ",":
+        return False  # "nominees Clive Owen, Imelda Staunton": a list's item
+    return previous.pos_ not in {"NOUN", "PROPN", "ADJ", "NUM", "DET", "PRON"} and previous.tag_ != "POS"
+
+
+def describe(
+    lines: Iterable[str],
+    cites_of: Callable[[str], list[int]],
+    article: Sequence[str],
+    retold: Collection[str] = (),
+) -> dict[str, str]:
+    """Each line (in briefing order) that changes -> its new text: at a name's first mention, the
+    aside that its cited sentence gives it, else the role the article gives it before the name.
+    A line of ``retold`` (a retelling, which must not copy) gets none that makes it its sentence."""
+    roles_of: dict[str, Description] = {}
+    for sentence in article:
+        for d in roles(sentence):
+            roles_of.setdefault(d.name, d)
+    asides_of = [asides(sentence) for sentence in article]
+    text = " ".join(article)
+    lower = set(_WORD.findall(text))
+    seen: set[str] = set()
+    changed: dict[str, str] = {}
+    for line in lines:
+        cites = [i for i in cites_of(line) if 0 <= i < len(article)]
+        cited = [d for i in cites for d in asides_of[i]]
+        new = line
+        for d in [*cited, *roles_of.values()]:
+            surname = d.name.split()[-1]
+            if surname in seen:
+                continue
+            found = re.search(rf"(?<![\w-]){re.escape(d.name)}(?![\w-])", new)
+            placed = _placed(new, found, d, text, lower) if found else None
+            copy = line in retold and placed and any(copies(words(placed), words(article[i])) for i in cites)
+            if placed and not copy and len(placed.split()) <= MAX_DESCRIBED_LINE_WORDS:
+                new = placed
+                seen.add(surname)
+        seen.update(_words(new))
+        if new != line:
+            changed[line] = new
+    return changed
+
+
+def describe_in(data: dict, article: Sequence[str], cites_of: Callable[[str], list[int]]) -> dict[str, str]:
+    """Describe the names of a dumped briefing (``data``, changed in place) at their first
+    mention below the headline; returns each changed sentence -> its new text."""
+    retold = {
+        s for path, text in shape.walk(data) if path != "headline" and shape.field(path).retells
+        for s in split_sentences(text)
+    }  # fmt: skip
+    return _rewrite_in(data, lambda lines: describe(lines, cites_of, article, retold))
