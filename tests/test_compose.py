@@ -679,6 +679,13 @@ def test_a_name_of_the_article_in_lower_case_is_a_typo():
     assert source.misspelt("The winner was Lost In Translation.") is None
 
 
+def test_a_name_with_an_apostrophe_is_no_typo():
+    # "O'Herlihy" is one word of the article, read as "O" and "Herlihy" in a line (v15).
+    source = SourceText.of("Irish actor Dan O'Herlihy has died. O'Herlihy was 85.")
+    assert source.misspelt("Oscar nominee Dan O'Herlihy dies") is None
+    assert source.misspelt("Oscar nominee Dan O'Herlihi dies") == "Herlihi"
+
+
 def test_an_initialism_may_end_in_a_full_stop_inside_a_key_point():
     from pydantic import TypeAdapter, ValidationError
 

@@ -327,3 +327,10 @@ def test_a_bracket_saying_whom_a_pronoun_means_is_kept():
     assert (
         compress("A rival offered $6.75bn (£3.6bn) for the firm.") == "A rival offered $6.75bn for the firm."
     )
+
+
+def test_a_sentence_parsed_without_a_verb_root_is_not_shortened():
+    # The parse makes "productions" the root and "documentaries to a romantic comedy drama" its
+    # appositive; deleting that left "range from news." (v15).
+    assert compress("Other productions that the NM2 team will make range from news, documentaries to a "
+                    "romantic comedy drama.") is None  # fmt: skip

@@ -270,7 +270,10 @@ def compress(sentence: str) -> str | None:
     """The sentence without its asides, or None when deleting them leaves (nearly) the whole
     sentence, too little of it, or unbalanced quotation marks."""
     doc = parse(sentence)
-    if len(doc) < 2:
+    # A sentence whose root is no verb is misparsed ("Other productions ... range from news,
+    # documentaries to a romantic comedy drama" has the noun "productions" as its root, and
+    # "documentaries to ..." as its appositive): what the parse calls an aside may be anything.
+    if len(doc) < 2 or doc[:].root.pos_ not in {"VERB", "AUX"}:
         return None
     drop = _spans_of_asides(doc)
     short = _joined(doc, drop)
