@@ -196,6 +196,26 @@ def best_threshold(prob: np.ndarray, y: np.ndarray, slack: float = 0.01) -> floa
     return min(t for ba, t in scored if ba >= best - slack)
 
 
+def ceiling(prob: np.ndarray, nowhere: np.ndarray, gold_false: np.ndarray, most_flagged: float = 0.05) -> str:
+    """How far a score can go on a split, whatever the bar: its ROC AUC for "false", the best
+    balanced accuracy over every bar (chosen on the split itself, so an upper bound), and the
+    most false sentences any bar catches while flagging at most ``most_flagged`` of the true."""
+    bad, good = prob[gold_false], prob[~gold_false]
+    auc = float(np.mean(bad[:, None] < good[None, :]) + 0.5 * np.mean(bad[:, None] == good[None, :]))
+    best, caught = 0.0, 0.0
+    for t in np.linspace(0.0, 1.0, 201):
+        flagged = (prob < t) | nowhere
+        recall = (flagged & gold_false).sum() / max(1, gold_false.sum())
+        ffr = (flagged & ~gold_false).sum() / max(1, (~gold_false).sum())
+        best = max(best, (recall + 1 - ffr) / 2)
+        if ffr <= most_flagged:
+            caught = max(caught, recall)
+    return (
+        f"ROC AUC {auc:.3f}; best balanced acc over all bars {best:.3f}; "
+        f"recall at <= {most_flagged:.0%} true flagged {caught:.3f} (balanced acc <= {(caught + 1) / 2:.3f})"
+    )
+
+
 def cross_validated(rows: list[dict], x: np.ndarray, y: np.ndarray, folds: int = 5) -> np.ndarray:
     """Out-of-fold P(supported) per row, folds by article."""
     articles = sorted({r["article"] for r in rows})
@@ -289,6 +309,12 @@ def main() -> None:
                 report(
                     f"fitted, test {kind}", prow, flags(prow, psig, pp, weights), detail=kind == "briefing"
                 )
+                if kind == "briefing":
+                    xt = matrix(psig, pp)
+                    prob_t = 1 / (1 + np.exp(-(xt @ w)))
+                    nowhere_t = np.array([bool(s.assessment.kinds & NOWHERE_IN_SOURCE) for s in psig])
+                    gold_t = np.array([not r["label"] for r in prow])
+                    print(f"      ceiling of the fitted score on test: {ceiling(prob_t, nowhere_t, gold_t)}")
         shipped[name] = {"features": list(FEATURES), "weights": weights.weights, "threshold": t}
     if args.write:
         judged = shipped.get("judge:focused")
