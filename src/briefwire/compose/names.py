@@ -1,4 +1,5 @@
-"""A name a briefing uses before saying whom it means gets the article's full form there.
+"""A name a briefing uses before saying whom it means gets the article's full form there, and
+what the article says it is.
 
 A news article names a person in full once ("Catalina Sandino Moreno", "Dr Brian Gibbons") and by
 surname after ("Moreno", "Dr Gibbons"). A briefing picks sentences from anywhere in the article,
@@ -8,6 +9,13 @@ briefing says a surname, it is replaced by the article's full form of it. Only w
 safe: the article gives exactly one full form ending in that word, gives it before the bare word,
 and the full form is no place or nationality ("South Korea" for "Korea", "New York" for "York",
 "Swiss Xstrata"); a name after a determiner ("the League") is no person's surname.
+
+Then, at a name's first mention, the briefing says who or what it is in the article's words
+(``describe``): the aside its cited sentence gives it right after the name, where a shortening
+took that aside out and the line goes on as the sentence did ("said KK Mittal, a fund manager
+with Escorts Mutual Fund in New Delhi"), else the role the article puts before the full name
+elsewhere ("Tory leader Michael Howard"). Never one that would make a retelling a copy of its
+sentence, and none where the line has a role, determiner or list before the name already.
 """
 
 from __future__ import annotations
@@ -318,8 +326,10 @@ def _open_before(line: str, start: int) -> bool:
     have one) and the name is no later item of a list."""
     doc = parse(line)
     at = next((t.i for t in doc if t.idx == start), None)
-    if not at:
-        return at == 0
+    if at is None:  # the name starts inside a token: no place for a role
+        return False
+    if at == 0:
+        return True
     previous = doc[at - 1]
     if previous.text == ",":
         return False  # "nominees Clive Owen, Imelda Staunton": a list's item
