@@ -424,6 +424,16 @@ def test_a_retelling_that_restates_a_key_point_is_a_repeat():
     assert not problems_in(other, earlier=[point], rewrite_fields=list(other))
 
 
+def test_a_short_retelling_saying_three_words_of_a_key_point_is_a_repeat():
+    # v15: the narrative said again, in three content words of four, what a key point said.
+    point = "Mr Ebbers has denied multiple charges of conspiracy and fraud."
+    fields = {"narrative.paragraphs[0]": ["Mr Ebbers has denied all the charges."]}
+    found = problems_in(fields, earlier=[point], rewrite_fields=list(fields))
+    assert [p.kind for p in found] == ["duplicate"]
+    other = {"narrative.paragraphs[0]": ["Mr Ebbers faces a trial in New York."]}
+    assert not problems_in(other, earlier=[point], rewrite_fields=list(other))
+
+
 def test_near_duplicates():
     assert near_duplicate(
         "The port reopened on Monday after the storm.", "On Monday the port reopened after the storm."
