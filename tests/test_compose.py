@@ -696,6 +696,14 @@ def test_a_name_with_an_apostrophe_is_no_typo():
     assert source.misspelt("Oscar nominee Dan O'Herlihi dies") == "Herlihi"
 
 
+def test_a_misspelt_name_that_begins_with_an_article_word_is_a_typo():
+    # "Courtny" begins with the article's "court" but is no form of it (deep-dive table dd1).
+    source = SourceText.of("Courtney Love left court on Friday. The strike goes on.")
+    assert source.misspelt("Courtny Love's lawyers spoke.") == "Courtny"
+    assert source.misspelt("The courts and the strikers agreed.") is None
+    assert source.misspelt("She left court straightaway.") is None
+
+
 def test_an_initialism_may_end_in_a_full_stop_inside_a_key_point():
     from pydantic import TypeAdapter, ValidationError
 

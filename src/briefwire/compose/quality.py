@@ -63,6 +63,12 @@ COPY_SHARE = 0.8
 KEPT_SHARE = 0.9
 # How close (difflib ratio) an unknown word must be to an article word to count as its misspelling.
 TYPO_SIMILARITY = 0.8
+# Endings that make another form of a word: what may follow an article word in a word that is
+# no misspelling of it.
+INFLECTIONS = frozenset(
+    "s es d ed ing er ers est ly y ies ied ment ments ness ion ions al ally ism ist ists ian ians "
+    "ity ive ives ise ised ises ize ized izes ship ships able ful".split()
+)
 # Words of analysis that fit any story: an item whose only links to the article are these (and
 # stop words) names no actor, place or measure of it ("Focus on quality over quantity").
 _GENERIC = frozenset(
@@ -176,6 +182,20 @@ def longest_shared_run(a: Sequence[str], b: Sequence[str]) -> int:
     return best
 
 
+def _inflects(stem: str, word: str) -> bool:
+    """``word`` is ``stem`` with an inflection or derivation ending ("strikers" of "strike") or
+    joined to another English word ("straightaway")."""
+    if not word.startswith(stem):
+        return False
+    rest = word[len(stem) :]
+    return (
+        rest == ""
+        or rest in INFLECTIONS
+        or rest.lstrip(stem[-1:]) in INFLECTIONS
+        or (len(rest) >= 3 and rest in english_words())
+    )
+
+
 @dataclass(frozen=True)
 class SourceText:
     """The article, pre-split once for all checks of a briefing."""
@@ -254,8 +274,9 @@ class SourceText:
             low = word.lower()
             if len(low) < 4 or low in self.vocabulary or low in english_words():
                 continue
-            # Another form of an article word ("quay" for "quays") is no misspelling.
-            if any(w.startswith(low) or low.startswith(w) for w in self.vocabulary if len(w) >= 4):
+            # Another form of an article word ("quay" for "quays", "strikers" for "strike") is no
+            # misspelling; a name with letters after an article word is ("Courtny": "court").
+            if any(w.startswith(low) or _inflects(w, low) for w in self.vocabulary if len(w) >= 4):
                 continue
             if difflib.get_close_matches(low, self.vocabulary, n=1, cutoff=TYPO_SIMILARITY):
                 return word
