@@ -247,3 +247,22 @@ def test_a_policy_story_keeps_its_government_links():
         "British economy would grow, and the prime minister defended the policy in parliament."
     )
     assert off_government_subject(text) is None
+
+
+def test_a_company_story_links_no_government_for_its_country_words():
+    from briefwire.further_reading import OUTSIDE_GOVERNMENT, off_government_subject
+
+    # dd1: a Dutch bank's job cuts linked the Dutch government, USA.gov and the White House.
+    text = (
+        "Dutch bank to lay off 2,850 staff\n"
+        "Dutch bank ABN Amro is to cut 2,850 jobs as it tries to lower costs. The Dutch lender said "
+        "most of the cuts would fall in the Netherlands, with others in its US operations. The US "
+        "business has been hit by falling profits, and Dutch unions said they would fight the cuts."
+    )
+    assert off_government_subject(text) == OUTSIDE_GOVERNMENT
+    assert select_links(find_candidates(text))  # country words alone still reach governments
+    assert select_links(find_candidates(text), on_topic=off_government_subject(text)) == []
+    # A body the story names outright is still linked.
+    named = text + " The Securities and Exchange Commission is looking into the US accounts."
+    links = select_links(find_candidates(named), on_topic=off_government_subject(named))
+    assert [link.name for link in links] == ["Securities and Exchange Commission"]

@@ -126,9 +126,10 @@ _COUNTRY_KINDS = ("government", "head_of_state")
 _FALLBACK_INTERNATIONAL = "United Nations"
 _FALLBACK_EU = "European Union"
 
-# Stories whose subject lies outside any government's remit: a country's government, its head of
-# state or a generic fallback (UN, EU) reached only through a country word is off-topic there
-# (an awards story links the White House for "American actress"). Bodies named outright stay.
+# Stories outside any government's remit: a country's government, its head of state or a generic
+# fallback (UN, EU) reached only through a country word is off-topic there (an awards story
+# linked the White House for "American actress", a Dutch bank's job cuts the White House for its
+# US operations, a Welsh rugby squad the Welsh Government). Bodies named outright stay.
 _OFF_GOVERNMENT_SUBJECTS: dict[str, tuple[str, ...]] = {
     "arts and entertainment": (
         "film", "films", "movie", "actor", "actress", "oscar", "oscars", "award", "awards", "album",
@@ -143,16 +144,20 @@ _OFF_GOVERNMENT_SUBJECTS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 # Words that put a story within a government's remit whatever else it mentions.
 _GOVERNMENT_WORDS = (
-    "government", "minister", "ministry", "parliament", "election", "policy", "law", "legislation",
-    "tax", "regulator", "bill", "court", "sanctions", "president", "prime minister", "mp", "mps",
-    "council", "treaty", "budget", "department", "cabinet",
+    "government", "governments", "minister", "ministers", "ministry", "parliament", "election",
+    "policy", "policies", "law", "laws", "legislation", "tax", "regulator", "bill", "court",
+    "sanctions", "president", "prime minister", "chancellor", "mp", "mps", "council", "treaty",
+    "budget", "department", "cabinet", "politicians", "tory", "tories", "ban",
 )  # fmt: skip
+# What a story is called that is about none of the subjects above and never turns to government.
+OUTSIDE_GOVERNMENT = "news that never turns to government, law or policy"
 _WORDS = re.compile(r"[a-z]+")
 
 
 def off_government_subject(text: str) -> str | None:
-    """The story's subject when it is one no government body speaks for, else None: a story
-    mostly about arts or sport that never turns to government, law or policy."""
+    """Why the story lies outside any government's remit, or None when it does not: it mentions
+    government, law or policy fewer than twice. Named as arts, sport or OUTSIDE_GOVERNMENT (a
+    firm's results, a gadget, a bank's job cuts)."""
     words = _WORDS.findall(text.lower())
     if not words:
         return None
@@ -165,7 +170,7 @@ def off_government_subject(text: str) -> str | None:
     }
     subject, hits = max(counts.items(), key=lambda kv: kv[1])
     # Five cue words per 400 words of text: the subject, not a passing mention.
-    return subject if hits >= max(3, 5 * len(words) / 400) else None
+    return subject if hits >= max(3, 5 * len(words) / 400) else OUTSIDE_GOVERNMENT
 
 
 _DOMAIN = re.compile(r"https://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}")
