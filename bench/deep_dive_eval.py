@@ -51,6 +51,10 @@ def units(rows: list[dict]) -> list[dict]:
     return out
 
 
+def _row(name: str, values, heads: tuple[str, ...]) -> str:
+    return f"{name:<18} " + " ".join(f"{v:>{max(3, len(h))}}" for v, h in zip(values, heads, strict=True))
+
+
 def report(rows: list[dict], labels: dict[str, dict]) -> None:
     found = [u for u in units(rows) if u["id"] in labels]
     missing = len(units(rows)) - len(found)
@@ -58,19 +62,19 @@ def report(rows: list[dict], labels: dict[str, dict]) -> None:
     by_list: dict[str, list[dict]] = collections.defaultdict(list)
     for u in found:
         by_list[u["list"]].append(u | labels[u["id"]])
-    print(f"{'list':<18} {'n':>3} {'false':>5} {'not specific':>12} {'not its kind':>12} {'false passed':>12}")
+    heads = ("n", "false", "not specific", "not its kind", "false passed")
+    print(f"{'list':<18} " + " ".join(f"{h:>{max(3, len(h))}}" for h in heads))
     totals = collections.Counter()
     for name, items in by_list.items():
         false = [u for u in items if u["gold"] in FAILING]
         vague = [u for u in items if u.get("specific") == "no"]
         misfit = [u for u in items if u.get("fits") == "no"]
         passed = [u for u in false if u["checker"] not in FAILING]
-        print(f"{name:<18} {len(items):>3} {len(false):>5} {len(vague):>12} {len(misfit):>12} {len(passed):>12}")
-        totals.update(n=len(items), false=len(false), vague=len(vague), misfit=len(misfit), passed=len(passed))
-    print(
-        f"{'all':<18} {totals['n']:>3} {totals['false']:>5} {totals['vague']:>12} {totals['misfit']:>12} "
-        f"{totals['passed']:>12}"
-    )
+        counts = {"n": len(items), "false": len(false), "vague": len(vague)}
+        counts |= {"misfit": len(misfit), "passed": len(passed)}
+        totals.update(counts)
+        print(_row(name, counts.values(), heads))
+    print(_row("all", [totals[k] for k in ("n", "false", "vague", "misfit", "passed")], heads))
     every = [u | labels[u["id"]] for u in found]
     true = [u for u in every if u["gold"] == "supported"]
     false = [u for u in every if u["gold"] in FAILING]
@@ -96,7 +100,8 @@ def main() -> None:
         path = DATA / f"{args.prefix}units.jsonl"
         with path.open("w", encoding="utf-8") as fh:
             for u in units(rows):
-                fh.write(json.dumps({k: v for k, v in u.items() if k != "checker"}, ensure_ascii=False) + "\n")
+                unlabelled = {k: v for k, v in u.items() if k != "checker"}
+                fh.write(json.dumps(unlabelled, ensure_ascii=False) + "\n")
         print(f"wrote {path}", file=sys.stderr)
         return
     labels = {x["id"]: x for x in read_jsonl(DATA / f"{args.prefix}labels.jsonl")}
