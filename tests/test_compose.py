@@ -740,6 +740,38 @@ def test_items_that_would_fit_any_story_are_detected():
     assert not source.generic("Regular inspections should continue.")
 
 
+def test_analysis_that_restates_the_article_or_speaks_to_the_reader_is_a_problem():
+    from briefwire.compose.quality import problems_in
+
+    source = SourceText.of(ARTICLE.text)
+    items = {
+        # A fact of the article under a heading it does not fit (dd1: "Police are still searching …").
+        "deep_dive.resolutions[0]": ["About 40 ships had been waiting offshore for days."],
+        "deep_dive.recommendations[0]": ["If you run a business, ask the Harwick Chamber for help."],
+        "deep_dive.practical_steps[0]": ["Check your shipment's new date with the Port of Harwick."],
+        "deep_dive.trends[0]": ["Harwick's hauliers will plan for longer closures in winter storms."],
+    }
+    found = {
+        (p.path, p.kind)
+        for p in problems_in(
+            items, source=source, analytic_fields=list(items), reader_fields=["deep_dive.practical_steps[0]"]
+        )
+    }
+    assert found == {
+        ("deep_dive.resolutions[0]", "article_fact"),
+        ("deep_dive.recommendations[0]", "to_reader"),
+    }
+
+
+def test_a_list_label_before_an_item_is_removed():
+    from briefwire.compose.quality import without_item_labels
+
+    answer = '{"pros": ["Pro: The port reopened.", "Prof. Smith said so."], "cons": ["Cons: Ships waited."]}'
+    assert without_item_labels(answer) == (
+        '{"pros": ["The port reopened.", "Prof. Smith said so."], "cons": ["Ships waited."]}'
+    )
+
+
 def test_generic_items_are_dropped_and_a_list_left_empty_says_it_does_not_apply():
     outlook = dict(GOOD["deep_dive.outlook"])
     outlook["practical_steps"] = ["Focus on quality over quantity.", "Stakeholders should stay informed."]

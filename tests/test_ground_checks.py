@@ -135,6 +135,19 @@ def test_opinions_are_checked_for_new_facts():
     assert source_country.label == "opinion"
 
 
+def test_an_analysis_item_that_states_what_happened_is_checked_as_a_fact():
+    from briefwire.ground.briefing import is_analytic
+
+    # dd1: "Tory officials agreed to provide more information …" was shown as an opinion.
+    assert not is_analytic("deep_dive.resolutions[0]", "Tory officials agreed to provide more information.")
+    assert not is_analytic("deep_dive.pros[1]", "ABN Amro is considering hiring temporary workers.")
+    assert is_analytic("deep_dive.resolutions[0]", "The union could accept the offer.")
+    assert is_analytic("deep_dive.pros[0]", "Reduction in costs for efficiency improvements.")
+    assert is_analytic("deep_dive.recommendations[0]", "Ensure that decisions are made by officials.")
+    assert not is_analytic("key_points[0]", "The union could accept the offer.")
+    assert is_analytic("narrative.key_takeaway", "The union could accept the offer.")
+
+
 def test_a_claim_of_several_sentences_takes_the_worst_label():
     (claim,) = check_claims(
         ARTICLE_TEXT,

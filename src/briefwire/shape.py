@@ -53,6 +53,9 @@ class FieldSpec:
     # An opinion only where it looks ahead or judges ("will", "should"); else checked as a fact.
     judgement: bool = False
     retells: bool = False  # retells the article: must not copy its sentences
+    # An analytic list whose items may speak to the reader ("Back up your phone"); the others are
+    # about the story's people, and an item addressed to "you" there is dropped.
+    to_readers: bool = False
     checked: bool = True  # content checks while composing (cut off, repeats, copies, typos)
     grounded: bool = True  # each sentence checked against the article as a claim
     # What a top-up call calls its items, and a generous token budget for one; None: no top-ups.
@@ -80,7 +83,9 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 
-def _analysis(name: str, heading: str, items: str, tokens: int, label: str | None = None) -> FieldSpec:
+def _analysis(
+    name: str, heading: str, items: str, tokens: int, label: str | None = None, to_readers: bool = False
+) -> FieldSpec:
     """One of the deep dive's lists of analysis: one sentence an item, each may not apply."""
     return FieldSpec(
         f"deep_dive.{name}",
@@ -88,6 +93,7 @@ def _analysis(name: str, heading: str, items: str, tokens: int, label: str | Non
         heading=heading,
         label=label,
         analytic=True,
+        to_readers=to_readers,
         top_up=(f"{items}, one sentence each", tokens),
     )
 
@@ -124,6 +130,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Practical steps",
         "practical steps for the people or organisations affected",
         70,
+        to_readers=True,
     ),
     _analysis("trends", "Trends and predictions", "trends or predictions", 70),
     _analysis("pros", "Pros and cons", "pros of the main decision or development", 60, label="Pros"),

@@ -25,7 +25,7 @@ from briefwire import shape
 from briefwire.compose import names, retell
 from briefwire.compose import sections as template
 from briefwire.compose.citing import Sources
-from briefwire.compose.quality import Problem, SourceText, problems_in
+from briefwire.compose.quality import Problem, SourceText, problems_in, without_item_labels
 from briefwire.compose.repair import TopUp, blame_list_twins, drop_flagged, flatten, plan_top_up
 from briefwire.compose.sections import HeadlineOut, SectionSpec
 from briefwire.errors import GenerationError
@@ -138,7 +138,7 @@ class Composer:
                 params = _retry_params(base, attempt, self.seed)
                 completion = self._call(spec.name, messages, params, self._schema(spec), stats)
                 # Spaces put back between joined article words ("MrEbbers") before anything reads it.
-                parsed = self._parse_answer(spec, self.source.respaced(completion.text))
+                parsed = self._parse_answer(spec, without_item_labels(self.source.respaced(completion.text)))
                 if isinstance(parsed, str) and completion.finish_reason == "length":
                     parsed += " (hit the token limit)"
             if isinstance(parsed, str):
@@ -331,6 +331,7 @@ class Composer:
             source=self.source,
             rewrite_fields=rewrite,
             analytic_fields=analytic,
+            reader_fields=[p for p in analytic if shape.field(p).to_readers],
         )
         in_order = [(s, path) for path, sentences in fields.items() for s in sentences]
         leaning = set(retell.unanchored([(s, self.sources.cites_of(s)) for s, _ in in_order]))

@@ -61,6 +61,14 @@ RESTATED_WORDS = 3
 # article's own wording are welcome.
 COPY_SHARE = 0.8
 KEPT_SHARE = 0.9
+# An item of the deep dive's analysis that takes this share of its own words, in order, from one
+# article sentence restates that sentence instead of analysing it: read by hand (dd1), all 12 such
+# items were a plain fact under a heading it did not fit ("Police are still searching for
+# Ferguson …" as a resolution) or were false.
+RESTATED_SHARE = 0.7
+# Analysis is for the story's actors; an item that speaks to the reader ("If you're interested in
+# becoming a nominee, prepare well") is advice for nobody in it.
+_TO_THE_READER = re.compile(r"\byou(?:r|rs|rself|'re|'ll|'ve|'d)?\b", re.IGNORECASE)
 # How close (difflib ratio) an unknown word must be to an article word to count as its misspelling.
 TYPO_SIMILARITY = 0.8
 # Endings that make another form of a word: what may follow an article word in a word that is
@@ -110,6 +118,20 @@ _QUOTED = re.compile(r"\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)")
 def speaks_unquoted(sentence: str) -> bool:
     """Whether ``sentence`` says "I", "we" or "our" outside quotation marks."""
     return bool(_FIRST_PERSON.search(_QUOTED.sub(" ", plain_quotes(sentence))))
+
+
+# A list's own name before an item ("Pro: The MPAA hopes …", "Recommendation: Parents should …"):
+# the model labels items that the briefing already shows under their heading (dd1).
+_ITEM_LABEL = re.compile(
+    r'(?<=")(?:pros?|cons?|recommendations?|resolutions?|scenarios?|trends?|predictions?|'
+    r"(?:practical )?steps?)\s*:\s*(?=[A-Z0-9“‘])",
+    re.IGNORECASE,
+)
+
+
+def without_item_labels(answer: str) -> str:
+    """A model's JSON answer with each string's leading list label removed."""
+    return _ITEM_LABEL.sub("", answer)
 
 
 def is_cut_off(sentence: str) -> bool:
@@ -294,6 +316,14 @@ class SourceText:
                 return False
         return True
 
+    def restates_article(self, sentence: str) -> bool:
+        """True when ``sentence`` keeps RESTATED_SHARE of its words, in order, from one article
+        sentence."""
+        toks = words(sentence)
+        return any(
+            len(src) >= 6 and longest_kept(toks, src) >= RESTATED_SHARE * len(toks) for src in self.sentences
+        )
+
     def copied_sentence(self, sentence: str) -> bool:
         toks = words(sentence)
         for src in self.sentences:
@@ -307,7 +337,8 @@ class SourceText:
 @dataclass(frozen=True)
 class Problem:
     path: str  # "narrative.paragraphs[1]"
-    # cut_off | voice | duplicate | copy | typo | generic | unrelated | reworded | leans (retell.py)
+    # cut_off | voice | duplicate | copy | typo | generic | article_fact | to_reader | unrelated | reworded
+    # | leans (retell.py)
     kind: str
     sentence: str  # the offending sentence ("" for whole-section problems)
 
@@ -319,6 +350,8 @@ class Problem:
             "copy": "copies a source sentence",
             "typo": "misspells a word",
             "generic": "would fit any story (names nothing of this one)",
+            "article_fact": "restates an article sentence instead of analysing it",
+            "to_reader": "speaks to the reader, not of the story's people",
             "unrelated": "does not retell the sentence it was given",
             "reworded": "rewords the sentence it was given instead of shortening it",
             "leans": "refers back to something the briefing has not named just before it",
@@ -333,18 +366,21 @@ def problems_in(
     source: SourceText | None = None,
     rewrite_fields: Iterable[str] = (),
     analytic_fields: Iterable[str] = (),
+    reader_fields: Iterable[str] = (),
 ) -> list[Problem]:
     """All content problems in one section's fields.
 
     ``fields`` maps a path ("key_points[0]") to its sentences; ``earlier`` holds
     sentences already accepted elsewhere in the briefing; ``rewrite_fields`` are
     the paths that must not copy the source (the narrative); ``analytic_fields`` the paths
-    whose items must be about this story (the deep dive's lists).
+    whose items must be about this story (the deep dive's lists); ``reader_fields`` those of them
+    that may speak to the reader.
     """
     found: list[Problem] = []
     seen = list(earlier)
     rewrite = set(rewrite_fields)
     analytic = set(analytic_fields)
+    for_readers = set(reader_fields)
     for path, sentences in fields.items():
         for sent in sentences:
             if is_cut_off(sent):
@@ -357,7 +393,12 @@ def problems_in(
                 found.append(Problem(path, "copy", sent))
             if source is not None and source.misspelt(sent):
                 found.append(Problem(path, "typo", sent))
-            if source is not None and path in analytic and source.generic(sent):
-                found.append(Problem(path, "generic", sent))
+            if source is not None and path in analytic:
+                if source.generic(sent):
+                    found.append(Problem(path, "generic", sent))
+                elif source.restates_article(sent):
+                    found.append(Problem(path, "article_fact", sent))
+                elif path not in for_readers and _TO_THE_READER.search(sent):
+                    found.append(Problem(path, "to_reader", sent))
             seen.append(sent)
     return found

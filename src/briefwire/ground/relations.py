@@ -10,6 +10,7 @@ import re
 
 from briefwire.ground import lexicon as lx
 from briefwire.ground.index import EvidenceSentence, Name, SourceIndex, TextFacts
+from briefwire.text import parse
 
 # Evidence phrased as a sequence ("shares fell after the warning") bears out a cause in the
 # claim ("fell because of the warning"): journalists state causes that way.
@@ -44,6 +45,21 @@ def unsupported_links(claim: TextFacts, evidence: list[TextFacts]) -> list[tuple
 def looks_ahead(sentence: str) -> bool:
     """A forward-looking or normative sentence ("will", "should", "is likely to")."""
     return any(w in lx.FORWARD_LOOKING for w in re.findall(r"[a-z]+", sentence.lower()))
+
+
+# Penn tags of a finite verb in the indicative: past, present third person, present other.
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+
+
+def states_fact(sentence: str) -> bool:
+    """A sentence that says what is or was: its main verb, or an auxiliary of it, is finite
+    ("Tory officials agreed to …", "ABN Amro is considering …"). A noun phrase ("Reduction in
+    costs.") or an instruction ("Ensure that …") states nothing that happened."""
+    for root in (t for t in parse(sentence) if t.dep_ == "ROOT"):
+        auxiliaries = (c for c in root.children if c.dep_ in ("aux", "auxpass"))
+        if root.tag_ in _FINITE or any(a.tag_ in _FINITE for a in auxiliaries):
+            return True
+    return False
 
 
 # A headline is checked against the title and the article's first sentences.
